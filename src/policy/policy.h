@@ -54,10 +54,14 @@ struct policy {
         char *mode;                 /* "whitelist" (only mode) */
         char *workspace;            /* absolute, expanded */
         struct origin workspace_origin;
+        /* The workspace as the policy files wrote it (expanded), NULL when
+         * none did; policy_finalize rebases paths under it onto the
+         * effective workspace and then sets it to that. */
+        char *workspace_declared;
         bool workspace_writable;    /* permissions read-write | read-only */
         double workspace_size_limit_gb; /* 0 = none */
         /* Path patterns, expanded (~, ${HOME}, ${WORKSPACE}, ${TMPDIR})
-         * and absolute; may end in "/**" or contain glob characters. */
+         * and absolute; may end in a "**" component or contain glob characters. */
         struct str_list allowed;    /* visible, read-only unless inside workspace/temp */
         struct str_list denied;     /* never visible */
         struct str_list readonly;   /* visible, read-only */

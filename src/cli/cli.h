@@ -1,0 +1,29 @@
+#pragma once
+#include <stdbool.h>
+
+#include "policy/policy.h"
+
+/* Options shared by run, check and test. */
+struct common_opts {
+    const char **policies;
+    int n_policies;
+    const char *workspace;
+    bool no_namespaces;
+    bool quiet;
+    bool use_default;   /* check --default */
+    bool json;
+};
+
+/* Load --policy files (or the built-in default when none) and finalize.
+ * Prints the error and returns NULL on failure. */
+struct policy *cli_load_policy(const struct common_opts *o);
+void cli_fill_env(struct policy_env *env, const struct common_opts *o);
+
+struct option;
+int parse_common(int argc, char **argv, struct common_opts *o, const char *optstring,
+                 const struct option *extra, void (*help)(void));
+
+int cmd_run(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+void print_main_help(void);

@@ -1,0 +1,64 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+
+enum { OPT_NO_NAMESPACES = 256, OPT_DEFAULT, OPT_JSON };
+
+/* Parses the options every subcommand shares. Returns the index of the
+ * first operand, -2 after --help, -1 on a usage error (already reported). */
+int parse_common(int argc, char **argv, struct common_opts *o, const char *optstring,
+                 const struct option *extra, void (*help)(void))
+{
+    (void)extra;
+    static const struct option longopts[] = {
+        {"policy", required_argument, NULL, 'p'},
+        {"workspace", required_argument, NULL, 'w'},
+        {"no-namespaces", no_argument, NULL, OPT_NO_NAMESPACES},
+        {"quiet", no_argument, NULL, 'q'},
+        {"default", no_argument, NULL, OPT_DEFAULT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    o->policies = xcalloc((size_t)argc + 1, sizeof *o->policies);
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            o->policies[o->n_policies++] = optarg;
+            break;
+        case 'w':
+            o->workspace = optarg;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case OPT_NO_NAMESPACES:
+            o->no_namespaces = true;
+            break;
+        case OPT_DEFAULT:
+            o->use_default = true;
+            break;
+        case OPT_JSON:
+            o->json = true;
+            break;
+        case 'h':
+            help();
+            return -2;
+        case ':':
+            log_error("%s: option %s needs a value", argv[0], argv[optind - 1]);
+            return -1;
+        default:
+            log_error("%s: unknown option %s (see `sandboxctl %s --help`)", argv[0],
+                      argv[optind - 1], argv[0]);
+            return -1;
+        }
+    }
+    return optind;
+}

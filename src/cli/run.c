@@ -1,0 +1,175 @@
+/* sandboxctl run: load the policy, resolve it against this host, refuse
+ * under strict_mode what cannot be enforced, then hand over to the
+ * supervisor. */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "sandbox/cgroup.h"
+#include "sandbox/controls.h"
+#include "sandbox/environ.h"
+#include "sandbox/landlock.h"
+#include "sandbox/supervisor.h"
+#include "util/cleanup.h"
+#include "util/fileutil.h"
+#include "util/log.h"
+#include "util/rmtree.h"
+
+extern char **environ;
+
+static void run_help(void)
+{
+    printf("Usage: sandboxctl run [OPTIONS] [--] COMMAND [ARG...]\n"
+           "\n"
+           "Run COMMAND confined by a policy: the workspace writable, the system read-only,\n"
+           "secrets invisible, no network, bounded memory, processes and disk.\n"
+           "\n"
+           "Options:\n"
+           "  -p, --policy FILE|DIR  policy file, or a directory of *.json merged in name\n"
+           "                         order; repeatable; without it the built-in default\n"
+           "  -w, --workspace DIR    the workspace (default: the policy's, else the\n"
+           "                         current directory)\n"
+           "      --no-namespaces    Landlock, seccomp and rlimits only (for hosts without\n"
+           "                         user namespaces); see `sandboxctl check`\n"
+           "  -q, --quiet            no warnings (errors are still printed)\n"
+           "  -h, --help             this help\n"
+           "\n"
+           "Exit status: COMMAND's own; 128+N when it was killed by signal N;\n"
+           "125 the sandbox could not be set up; 126 COMMAND not executable;\n"
+           "127 COMMAND not found.\n");
+}
+
+static char *inside_cwd(const struct fs_plan *plan)
+{
+    char buf[4096];
+    if (getcwd(buf, sizeof buf) && path_has_prefix(buf, plan->workspace))
+        return xstrdup(buf);
+    return xstrdup(plan->workspace);
+}
+
+static void fill_identity(struct sandbox_config *cfg)
+{
+    cfg->uid = getuid();
+    cfg->gid = getgid();
+    struct passwd *pw = getpwuid(cfg->uid);
+    cfg->user_name = xstrdup(pw ? pw->pw_name : "user");
+    const char *home = getenv("HOME");
+    cfg->home = xstrdup(home ? home : (pw ? pw->pw_dir : "/"));
+}
+
+/* strict_mode refuses; otherwise one warning line names the gaps. */
+static int judge_gaps(const struct sandbox_config *cfg)
+{
+    struct host_support h = {.userns = cfg->use_namespaces, .landlock_abi = cfg->landlock_abi,
+                             .seccomp = true};
+    _cleanup_free_ char *why = NULL;
+    h.cgroup = cgroup_detect(&why);
+    struct controls c;
+    controls_collect(cfg, &h, &c);
+    int r = 0;
+    bool strict = cfg->policy->enforcement.strict_mode;
+    size_t gaps = controls_gaps(&c, strict);
+    if (gaps) {
+        size_t len = 0;
+        char *list = NULL;
+        FILE *f = open_memstream(&list, &len);
+        const char *sep = "";
+        for (size_t i = 0; f && i < c.n; i++) {
+            const struct control *x = &c.v[i];
+            if ((x->state == CTL_PARTIAL || x->state == CTL_NOT_ENFORCED) &&
+                (!strict || x->confinement)) {
+                fprintf(f, "%s%s (%s: %s)", sep, x->item, control_state_name(x->state),
+                        x->detail ? x->detail : "");
+                sep = "; ";
+            }
+        }
+        if (f)
+            fclose(f);
+        if (strict) {
+            log_error("strict_mode: refusing to start, %zu control(s) cannot be enforced on "
+                      "this host: %s", gaps, list ? list : "");
+            r = -1;
+        } else {
+            log_warn("%zu control(s) not fully enforced on this host "
+                     "(`sandboxctl check` explains): %s", gaps, list ? list : "");
+        }
+        free(list);
+    }
+    if (!strict || r == 0) {
+        /* Observation-only gaps are still worth one line under strict_mode. */
+        size_t obs = controls_gaps(&c, false) - controls_gaps(&c, true);
+        if (strict && obs)
+            log_warn("%zu observation control(s) not available (audit_all_access); "
+                     "confinement is complete", obs);
+    }
+    controls_free(&c);
+    return r;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct common_opts o = {0};
+    int first = parse_common(argc, argv, &o, "+p:w:qh", NULL, run_help);
+    if (first < 0)
+        return first == -2 ? 0 : EXIT_SETUP_FAILED;
+    if (o.use_default || o.json) {
+        log_error("run: --default and --json belong to `sandboxctl check`");
+        return EXIT_SETUP_FAILED;
+    }
+    if (first >= argc) {
+        log_error("run: no command given (try `sandboxctl run -- sh`)");
+        return EXIT_SETUP_FAILED;
+    }
+    log_quiet = o.quiet;
+    struct policy *p = cli_load_policy(&o);
+    if (!p)
+        return EXIT_SETUP_FAILED;
+
+    struct sandbox_config cfg = {.policy = p, .use_namespaces = !o.no_namespaces,
+                                 .argv = argv + first};
+    int code = EXIT_SETUP_FAILED;
+    if (fs_plan_build(p, &cfg.plan) < 0)
+        goto out;
+    cfg.landlock_abi = landlock_abi_version();
+    fill_identity(&cfg);
+    cfg.cwd = inside_cwd(&cfg.plan);
+    if (judge_gaps(&cfg) < 0)
+        goto out;
+    const char *tmpdir = cfg.plan.temp;
+    if (!cfg.use_namespaces) {
+        /* No mount namespace: a private directory stands in for the tmpfs. */
+        _cleanup_free_ char *tmpl = xstrdup("/tmp/sandboxctl-XXXXXX");
+        if (!mkdtemp(tmpl)) {
+            log_errno(errno, "create a private temp directory");
+            goto out;
+        }
+        cfg.hosts_tmp = TAKE_PTR(tmpl);
+        tmpdir = cfg.hosts_tmp;
+    } else if (cfg.plan.synthetic_etc) {
+        size_t len = 0;
+        if (read_file("/etc/ld.so.cache", 64 << 20, &cfg.ld_so_cache, &len) == 0)
+            cfg.ld_so_cache_len = len;
+    }
+    cfg.envp = environ_build(environ, p, tmpdir);
+    fflush(NULL);
+    code = supervisor_run(&cfg);
+out:
+    if (cfg.hosts_tmp) {
+        rm_tree(cfg.hosts_tmp);
+        free(cfg.hosts_tmp);
+    }
+    environ_free(cfg.envp);
+    free(cfg.ld_so_cache);
+    free(cfg.cwd);
+    free(cfg.user_name);
+    free(cfg.home);
+    fs_plan_free(&cfg.plan);
+    policy_free(p);
+    free(o.policies);
+    return code;
+}

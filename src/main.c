@@ -1,0 +1,49 @@
+/* sandboxctl: dispatch to a subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+
+void print_main_help(void)
+{
+    printf("Usage: sandboxctl COMMAND [OPTIONS] [ARGS]\n"
+           "\n"
+           "Confine a command to its workspace: system read-only, secrets invisible, no\n"
+           "network, bounded memory, processes and disk.\n"
+           "\n"
+           "Commands:\n"
+           "  run [OPTIONS] [--] CMD...  run CMD in a sandbox built from the policy\n"
+           "  check [OPTIONS] [POLICY]   validate a policy; show what enforces each control\n"
+           "  doctor                     what this host supports, and what run will use\n"
+           "\n"
+           "  sandboxctl COMMAND --help  options of COMMAND\n"
+           "  sandboxctl --version       version\n"
+           "\n"
+           "See sandboxctl(1).\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_main_help();
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        print_main_help();
+        return 0;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("sandboxctl %s\n", SANDBOXCTL_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check"))
+        return cmd_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "doctor"))
+        return cmd_doctor(argc - 1, argv + 1);
+    log_error("unknown command \"%s\" (commands: run, check, doctor; see --help)", cmd);
+    return 2;
+}

@@ -1,0 +1,45 @@
+/* The built-in policy used when no --policy is given. */
+#include <stdlib.h>
+
+#include "policy/policy_internal.h"
+#include "util/fileutil.h"
+#include "util/log.h"
+#include "util/strlist.h"
+
+const char *const policy_protected_paths[] = {
+    ".git/hooks", ".git/config", ".bashrc", ".bash_profile", ".zshrc",
+    ".zprofile", ".profile", ".gitconfig", ".gitmodules", ".mcp.json",
+    ".vscode", ".idea", ".claude/commands", ".claude/agents", NULL,
+};
+
+/* System trees a build needs to see but must not change. */
+static const char *const default_readonly[] = {
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+    "/etc", "/opt", NULL,
+};
+
+/* Secrets inside the read-only /etc that nothing in a sandbox should read. */
+static const char *const default_denied[] = {
+    "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
+    "/etc/sudoers", "/etc/sudoers.d/**", "/etc/ssh/ssh_host_*_key",
+    "/etc/security/opasswd", NULL,
+};
+
+struct policy *policy_new_default(const struct policy_env *env)
+{
+    struct policy *p = policy_new_base(env);
+    for (size_t i = 0; default_readonly[i]; i++)
+        str_list_add(&p->fs.readonly, default_readonly[i], "built-in");
+    for (size_t i = 0; default_denied[i]; i++)
+        str_list_add(&p->fs.denied, default_denied[i], "built-in");
+    /* The whole home directory is hidden; the workspace, being more
+     * specific, stays visible even when it lies inside it. */
+    if (env && env->home && env->home[0] == '/') {
+        char *norm = path_normalize(env->home);
+        char *home_tree = path_join(norm, "**");
+        str_list_add_unique(&p->fs.denied, home_tree, "built-in");
+        free(home_tree);
+        free(norm);
+    }
+    return p;
+}

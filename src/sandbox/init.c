@@ -1,0 +1,207 @@
+/* The sandbox's PID 1: finishes the set-up that needs the new namespaces,
+ * starts the command, reaps everything, forwards signals, and when the
+ * command ends takes every other process in the sandbox with it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/caps.h"
+#include "sandbox/landlock.h"
+#include "sandbox/rlimits.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/seccomp.h"
+#include "sandbox/syncmsg.h"
+#include "util/fileutil.h"
+#include "util/log.h"
+
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+                                        SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+
+static int loopback_up(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    struct ifreq ifr = {0};
+    strcpy(ifr.ifr_name, "lo");
+    int r = 0;
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+        r = -errno;
+    } else {
+        ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+            r = -errno;
+    }
+    close(fd);
+    return r;
+}
+
+_Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd)
+{
+    int r;
+    sigset_t none;
+    sigemptyset(&none);
+    for (size_t i = 1; i < NSIG; i++)
+        signal((int)i, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Its own session: the host terminal is not its controlling tty, so
+     * TIOCSTI could not reach the host shell even without seccomp. */
+    setsid();
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (chdir(cfg->cwd) < 0 && chdir(cfg->plan.workspace) < 0 && chdir("/") < 0) {
+        r = -errno;
+        goto fail;
+    }
+    bool cg = cfg->cgroup != CG_NONE;
+    if (!cfg->use_namespaces && cfg->cgroup_self_attach && cfg->cgroup_self_attach(cfg) < 0) {
+        r = -EIO;
+        goto fail;
+    }
+    if ((r = rlimits_apply(&cfg->policy->resources, cg, cg)) < 0) {
+        log_errno(-r, "set resource limits");
+        goto fail;
+    }
+    if ((r = caps_drop_all()) < 0) {
+        log_errno(-r, "drop capabilities");
+        goto fail;
+    }
+    if ((r = landlock_apply(cfg)) < 0) {
+        log_errno(-r, "apply Landlock rules");
+        goto fail;
+    }
+    if ((r = seccomp_apply()) < 0) {
+        log_errno(-r, "load the seccomp filter");
+        goto fail;
+    }
+    extern char **environ;
+    environ = cfg->envp;
+    execvp(cfg->argv[0], cfg->argv);
+    r = -errno;
+    int e = -r;
+    write_all(err_fd, &e, sizeof e);
+    _exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+fail:
+    e = EXIT_SETUP_FAILED + 1000; /* set-up, not exec, failed */
+    write_all(err_fd, &e, sizeof e);
+    _exit(EXIT_SETUP_FAILED);
+}
+
+/* Start the command; returns its pid, or an exit status (>= 0) via *status
+ * when it could not start. */
+pid_t sandbox_spawn_command(const struct sandbox_config *cfg, int *status)
+{
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        log_errno(errno, "pipe");
+        *status = EXIT_SETUP_FAILED;
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        log_errno(errno, "fork");
+        *status = EXIT_SETUP_FAILED;
+        return -1;
+    }
+    if (pid == 0) {
+        close(pipefd[0]);
+        sandbox_exec_command(cfg, pipefd[1]);
+    }
+    close(pipefd[1]);
+    int e = 0;
+    ssize_t n;
+    do
+        n = read(pipefd[0], &e, sizeof e);
+    while (n < 0 && errno == EINTR);
+    close(pipefd[0]);
+    if (n == (ssize_t)sizeof e) {
+        waitpid(pid, NULL, 0);
+        if (e == EXIT_SETUP_FAILED + 1000) {
+            *status = EXIT_SETUP_FAILED;
+        } else {
+            log_errno(e, "%s", cfg->argv[0]);
+            *status = e == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE;
+        }
+        return -1;
+    }
+    return pid;
+}
+
+int wait_status_to_exit(int st)
+{
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    if (WIFSIGNALED(st))
+        return 128 + WTERMSIG(st);
+    return EXIT_SETUP_FAILED;
+}
+
+_Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
+{
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    prctl(PR_SET_NAME, "sandboxctl-init");
+
+    /* Wait until the supervisor has written our uid/gid maps. */
+    char go;
+    if (read(sync_fd, &go, 1) != 1)
+        _exit(EXIT_SETUP_FAILED);
+    setsid();
+    int r;
+    if ((r = sandbox_build_root(cfg)) < 0)
+        _exit(EXIT_SETUP_FAILED);
+    if ((r = loopback_up()) < 0) {
+        log_errno(-r, "bring up loopback in the sandbox");
+        _exit(EXIT_SETUP_FAILED);
+    }
+    if (sethostname("sandbox", 7) < 0) {
+        log_errno(errno, "set hostname");
+        _exit(EXIT_SETUP_FAILED);
+    }
+
+    int status = 0;
+    pid_t cmd = sandbox_spawn_command(cfg, &status);
+    if (cmd < 0) {
+        syncmsg_send_status(sync_fd, SYNC_SETUP_FAILED, status);
+        _exit(status);
+    }
+    syncmsg_send_status(sync_fd, SYNC_STARTED, 0);
+
+    for (;;) {
+        siginfo_t si;
+        int sig = sigwaitinfo(&all, &si);
+        if (sig < 0)
+            continue;
+        if (sig != SIGCHLD) {
+            for (size_t i = 0; i < sizeof forwarded_signals / sizeof *forwarded_signals; i++)
+                if (forwarded_signals[i] == sig)
+                    kill(cmd, sig);
+            continue;
+        }
+        pid_t pid;
+        int st;
+        bool done = false;
+        while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+            if (pid == cmd) {
+                status = st;
+                done = true;
+            }
+        if (!done)
+            continue;
+        /* The command is gone: so is everything it left behind. */
+        kill(-1, SIGKILL);
+        while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+            ;
+        syncmsg_send_status(sync_fd, SYNC_EXITED, status);
+        _exit(wait_status_to_exit(status));
+    }
+}

@@ -1,0 +1,58 @@
+/* The file-system view of a sandbox, resolved against this host: which
+ * host paths appear, how, and which are masked. Built by the supervisor,
+ * shown by `check`, executed by the sandbox init. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/policy.h"
+
+enum mount_kind {
+    MK_BIND_RO,     /* host path visible read-only */
+    MK_BIND_RW,     /* host path visible read-write */
+    MK_MASK,        /* denied path inside a visible tree: unreadable */
+    MK_PROTECT,     /* persistence path inside the workspace: read-only */
+    MK_TMPFS,       /* the private temp directory */
+    MK_SYMLINK,     /* a host symlink recreated (target in `target`) */
+};
+
+struct mount_op {
+    char *path;         /* absolute, same inside and outside */
+    enum mount_kind kind;
+    char *target;       /* MK_SYMLINK: link text */
+    bool is_dir;        /* MK_MASK/MK_PROTECT: directory or file */
+    const char *why;    /* the policy rule (origin) that asked for it */
+};
+
+/* Placeholders created on the host for protected paths that do not exist
+ * yet; removed by the supervisor when the sandbox ends. */
+struct placeholder {
+    char *path;         /* relative to the workspace */
+    bool is_dir;
+    uint64_t dev, ino;
+};
+
+struct fs_plan {
+    struct mount_op *ops;
+    size_t n_ops;
+    struct placeholder *placeholders;
+    size_t n_placeholders;
+    bool synthetic_etc;     /* the host /etc is not visible: build one */
+    bool sys_visible;
+    char *workspace;
+    bool workspace_writable;
+    char *temp;
+    uint64_t temp_size_mb;
+    /* Notes for `check`: one line each, human-readable. */
+    char **notes;
+    size_t n_notes;
+};
+
+int fs_plan_build(const struct policy *p, struct fs_plan *plan);
+/* Create the placeholders (supervisor, on the host, before the sandbox). */
+int fs_plan_create_placeholders(struct fs_plan *plan);
+/* Remove the placeholders that are still ours and still empty. */
+void fs_plan_remove_placeholders(struct fs_plan *plan);
+void fs_plan_free(struct fs_plan *plan);
+const char *mount_kind_name(enum mount_kind k);
