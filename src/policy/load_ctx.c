@@ -78,6 +78,10 @@ static void dotted(const struct load_ctx *c, char *buf, size_t n)
 
 static int vfail(struct load_ctx *c, bool at_key, bool with_path,
                  const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
+static int vfail(struct load_ctx *c, bool at_key, bool with_path,
+                 const char *fmt, va_list ap)
 {
     char path[256], what[768];
     char *where = ctx_where(c, at_key);

@@ -134,11 +134,15 @@ int policy_load_path(struct policy *p, const char *path,
 int policy_load_buffer(struct policy *p, const char *name, const char *buf,
                        size_t len, const struct policy_env *env,
                        struct policy_error *err);
+/* On error p may hold part of the file (still consistent: policy_free is
+ * safe); callers report err->msg and give up on p. */
 /* After all files: apply --workspace, derive network mode, rebase paths
  * under the policy's workspace onto the real one, check conflicts. */
 int policy_finalize(struct policy *p, const struct policy_env *env,
                     struct policy_error *err);
-/* Serialise as native JSON that policy_load_* accepts back. */
+/* Serialise as native JSON that policy_load_* accepts back (pretty, two
+ * spaces; a derived network mode and a NULL audit path are left out so
+ * they are derived again). Free with free(). */
 char *policy_to_json(const struct policy *p);
 void policy_free(struct policy *p);
 

@@ -134,49 +134,73 @@ static void expand_pattern(struct fs_plan *plan, const char *pattern, bool case_
     globfree(&g);
 }
 
-static void add_visible(struct fs_plan *plan, const char *path, bool writable, const char *why,
-                        int depth);
+static const struct mount_op *covering_op(const struct fs_plan *plan, const char *path);
 
-/* A host symlink listed in a policy is recreated, and its target is made
- * visible with the same access: listing /bin means listing where it points. */
-static void add_symlink(struct fs_plan *plan, const char *path, bool writable, const char *why,
-                        int depth)
+static bool is_bind(const struct mount_op *op)
 {
-    char buf[PATH_MAX];
-    ssize_t n = readlink(path, buf, sizeof buf - 1);
-    if (n < 0)
-        return;
-    buf[n] = '\0';
-    if (!find_op(plan, path))
-        add_op(plan, path, MK_SYMLINK, why)->target = xstrdup(buf);
-    _cleanup_free_ char *dir = xstrdup(path);
-    *strrchr(dir, '/') = '\0';
-    _cleanup_free_ char *joined = buf[0] == '/' ? xstrdup(buf) : path_join(dir[0] ? dir : "/", buf);
-    _cleanup_free_ char *target = path_normalize(joined);
-    add_visible(plan, target, writable, why, depth + 1);
+    return op && (op->kind == MK_BIND_RO || op->kind == MK_BIND_RW || op->kind == MK_TMPFS);
 }
 
+/* Resolve a host symlink's text against the directory it lives in. */
+static char *resolve_link(const char *link_path, const char *text)
+{
+    if (text[0] == '/')
+        return path_normalize(text);
+    _cleanup_free_ char *dir = xstrdup(link_path);
+    *strrchr(dir, '/') = '\0';
+    _cleanup_free_ char *joined = path_join(dir[0] ? dir : "/", text);
+    return path_normalize(joined);
+}
+
+/* Make a host path visible at the same place inside. Each symlink on the
+ * way (/bin -> usr/bin, /lib64 -> usr/lib64, a loader's link into
+ * /usr/lib/...) is recreated and its target made visible too, so that
+ * listing a path means listing what it leads to. */
 static void add_visible(struct fs_plan *plan, const char *path, bool writable, const char *why,
                         int depth)
 {
     struct stat st;
-    if (depth > 8)
+    if (depth > 16)
         return;
     if (is_synthesized(path)) {
         if (path_has_prefix(path, "/sys") && depth == 0) {
             plan->sys_visible = true;
             add_note(plan, xasprintf("%s: the host's /sys is shown read-only (%s)", path, why));
+            writable = false;
         } else {
             return; /* /proc and /dev are always the sandbox's own */
         }
     }
     if (lstat(path, &st) < 0) {
-        add_note(plan, xasprintf("%s: not present on this host, skipped (%s)", path, why));
+        if (depth == 0)
+            add_note(plan, xasprintf("%s: not present on this host, skipped (%s)", path, why));
         return;
     }
-    if (S_ISLNK(st.st_mode)) {
-        add_symlink(plan, path, writable, why, depth);
-        return;
+    /* Walk the components: the first symlink decides where we really go. */
+    _cleanup_free_ char *prefix = xstrdup(path);
+    for (char *slash = prefix + 1;; slash++) {
+        slash = strchr(slash, '/');
+        if (slash)
+            *slash = '\0';
+        struct stat pst;
+        if (lstat(prefix, &pst) == 0 && S_ISLNK(pst.st_mode)) {
+            char buf[PATH_MAX];
+            ssize_t n = readlink(prefix, buf, sizeof buf - 1);
+            if (n < 0)
+                return;
+            buf[n] = '\0';
+            if (!is_bind(covering_op(plan, prefix)) && !find_op(plan, prefix))
+                add_op(plan, prefix, MK_SYMLINK, why)->target = xstrdup(buf);
+            _cleanup_free_ char *target = resolve_link(prefix, buf);
+            _cleanup_free_ char *rest =
+                slash ? xasprintf("%s/%s", target, slash + 1) : xstrdup(target);
+            _cleanup_free_ char *norm = path_normalize(rest);
+            add_visible(plan, norm, writable, why, depth + 1);
+            return;
+        }
+        if (!slash)
+            break;
+        *slash = '/';
     }
     struct mount_op *op = find_op(plan, path);
     if (op) {
@@ -185,6 +209,9 @@ static void add_visible(struct fs_plan *plan, const char *path, bool writable, c
             op->kind = MK_BIND_RO;
         return;
     }
+    const struct mount_op *cover = covering_op(plan, path);
+    if (depth > 0 && is_bind(cover) && cover->kind == (writable ? MK_BIND_RW : MK_BIND_RO))
+        return; /* reached through a symlink into a tree already shown */
     add_op(plan, path, writable ? MK_BIND_RW : MK_BIND_RO, why);
 }
 
@@ -313,6 +340,29 @@ static int op_depth_cmp(const void *a, const void *b)
     return strcmp(x->path, y->path);
 }
 
+/* A bind inside a tree already bound the same way, with no mask between,
+ * adds nothing but start-up time. Ops are sorted parents first. */
+static void drop_redundant_binds(struct fs_plan *plan)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < plan->n_ops; i++) {
+        struct mount_op *op = &plan->ops[i];
+        const struct mount_op *nearest = NULL;
+        for (size_t j = 0; j < o; j++)
+            if (path_has_prefix(op->path, plan->ops[j].path) &&
+                (!nearest || strlen(plan->ops[j].path) > strlen(nearest->path)))
+                nearest = &plan->ops[j];
+        if ((op->kind == MK_BIND_RO || op->kind == MK_BIND_RW) && nearest &&
+            nearest->kind == op->kind) {
+            free(op->path);
+            free(op->target);
+            continue;
+        }
+        plan->ops[o++] = *op;
+    }
+    plan->n_ops = o;
+}
+
 int fs_plan_build(const struct policy *p, struct fs_plan *plan)
 {
     *plan = (struct fs_plan){0};
@@ -349,8 +399,8 @@ int fs_plan_build(const struct policy *p, struct fs_plan *plan)
     add_op(plan, plan->temp, MK_TMPFS, "temp_directory");
 
     for (size_t i = 0; elf_loaders[i]; i++)
-        if (lstat(elf_loaders[i], &st) == 0 && !covering_op(plan, elf_loaders[i]))
-            add_visible(plan, elf_loaders[i], false, "ELF loader (implicit)", 0);
+        if (lstat(elf_loaders[i], &st) == 0)
+            add_visible(plan, elf_loaders[i], false, "ELF loader (implicit)", 1);
 
     if (!covering_op(plan, "/etc"))
         plan->synthetic_etc = true;
@@ -368,6 +418,7 @@ int fs_plan_build(const struct policy *p, struct fs_plan *plan)
     }
     add_protected(plan, p);
     qsort(plan->ops, plan->n_ops, sizeof *plan->ops, op_depth_cmp);
+    drop_redundant_binds(plan);
     return 0;
 }
 
