@@ -47,7 +47,13 @@ struct resource_limits {
     uint64_t fsize_mb;
     uint64_t nofile;
     uint64_t timeout_seconds;
+    /* Bit i set: field i (in the order above) was written by a policy
+     * file, not taken from the built-in defaults. strict_mode only refuses
+     * on limits a policy asked for. */
+    uint32_t set_by_policy;
 };
+
+enum { RES_MEMORY, RES_PIDS, RES_CPU, RES_FSIZE, RES_NOFILE, RES_TIMEOUT };
 
 struct policy {
     struct {

@@ -238,8 +238,10 @@ static int res_uint(struct load_ctx *c, json_t *v)
         { "timeout_seconds", &r->timeout_seconds, MAX_COUNT },
     };
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (strcmp(k, f[i].key) == 0)
+        if (strcmp(k, f[i].key) == 0) {
+            r->set_by_policy |= 1u << i;
             return ctx_uint(c, v, 0, f[i].max, f[i].dst);
+        }
     return ctx_fail(c, "internal error: no resource field");
 }
 

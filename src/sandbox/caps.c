@@ -9,6 +9,14 @@
 
 int caps_drop_all(void)
 {
+    /* A process that holds no capability (an unprivileged user without
+     * namespaces) cannot change securebits or the bounding set, and has
+     * nothing to lose: exec cannot grant it any under no_new_privs. */
+    struct __user_cap_header_struct h0 = {.version = _LINUX_CAPABILITY_VERSION_3};
+    struct __user_cap_data_struct d0[2];
+    if (syscall(SYS_capget, &h0, d0) == 0 && !d0[0].permitted && !d0[1].permitted &&
+        !d0[0].effective && !d0[1].effective)
+        return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
     /* Without SECBIT_NOROOT an exec by uid 0 would regain a full set. */
     unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                          SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |

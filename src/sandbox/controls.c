@@ -6,6 +6,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/controls.h"
 #include "sandbox/seccomp.h"
+#include "util/cleanup.h"
 #include "util/log.h"
 
 const char *control_state_name(enum control_state s)
@@ -65,6 +66,7 @@ static void collect_fs(const struct sandbox_config *cfg, const struct host_suppo
             break;
         case MK_MASK:
         case MK_PROTECT:
+        case MK_PIN:
             if (ns)
                 add(c, "file_system", CTL_ENFORCED, true, "mount namespace", item, "%s", op->why);
             else
@@ -167,6 +169,7 @@ static void collect_resources(const struct sandbox_config *cfg, const struct hos
 {
     const struct resource_limits *lim = &cfg->policy->resources;
     char item[128];
+    size_t first = c->n;
     bool cg = h->cgroup != CG_NONE;
     const char *cgname = cgroup_mode_name(h->cgroup);
     if (lim->memory_mb) {
@@ -206,6 +209,16 @@ static void collect_resources(const struct sandbox_config *cfg, const struct hos
             "SIGTERM, then SIGKILL after 2 s");
     }
     add(c, "resources", CTL_ENFORCED, true, "RLIMIT_CORE", "core dumps", "disabled");
+    /* Which of these a policy file asked for: the rest are best effort. */
+    static const struct { const char *prefix; int bit; } fields[] = {
+        {"memory ", RES_MEMORY}, {"pids ", RES_PIDS}, {"fsize ", RES_FSIZE},
+        {"nofile ", RES_NOFILE}, {"cpu ", RES_CPU}, {"timeout ", RES_TIMEOUT},
+    };
+    for (size_t i = first; i < c->n; i++)
+        for (size_t f = 0; f < ARRAY_SIZE(fields); f++)
+            if (!strncmp(c->v[i].item, fields[f].prefix, strlen(fields[f].prefix)) &&
+                !(lim->set_by_policy & (1u << fields[f].bit)))
+                c->v[i].built_in = true;
 }
 
 static void collect_process(const struct sandbox_config *cfg, const struct host_support *h,
@@ -251,7 +264,7 @@ size_t controls_gaps(const struct controls *c, bool confinement_only)
     size_t n = 0;
     for (size_t i = 0; i < c->n; i++)
         if ((c->v[i].state == CTL_PARTIAL || c->v[i].state == CTL_NOT_ENFORCED) &&
-            (!confinement_only || c->v[i].confinement))
+            (!confinement_only || (c->v[i].confinement && !c->v[i].built_in)))
             n++;
     return n;
 }
@@ -275,10 +288,11 @@ char *controls_to_json(const struct controls *c)
     json_t *arr = json_array();
     for (size_t i = 0; i < c->n; i++) {
         const struct control *x = &c->v[i];
-        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:s}", "area", x->area,
-                                             "item", x->item, "layer", x->layer, "state",
-                                             control_state_name(x->state), "confinement",
-                                             x->confinement, "detail",
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "area",
+                                             x->area, "item", x->item, "layer", x->layer,
+                                             "state", control_state_name(x->state),
+                                             "confinement", x->confinement, "built_in",
+                                             x->built_in, "detail",
                                              x->detail ? x->detail : ""));
     }
     char *s = json_dumps(arr, JSON_INDENT(2));

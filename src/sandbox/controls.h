@@ -22,6 +22,7 @@ struct control {
     char *layer;
     enum control_state state;
     bool confinement;  /* false: observation only (auditing) */
+    bool built_in;     /* a built-in default, not asked for by a policy file */
     char *detail;
 };
 

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 #include "sandbox/caps.h"
@@ -56,6 +57,9 @@ _Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd
      * TIOCSTI could not reach the host shell even without seccomp. */
     setsid();
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* Only stdin, stdout and stderr cross into the sandbox: an inherited
+     * directory fd would be a way around every path rule. */
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     if (chdir(cfg->cwd) < 0 && chdir(cfg->plan.workspace) < 0 && chdir("/") < 0) {
         r = -errno;
         goto fail;
@@ -150,6 +154,13 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
     sigprocmask(SIG_BLOCK, &all, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     prctl(PR_SET_NAME, "sandboxctl-init");
+    /* Init holds the caller's whole environment and, until here, every fd
+     * the caller passed down: neither may be reachable through /proc/1
+     * from inside, so init is not dumpable and keeps only its socket. */
+    prctl(PR_SET_DUMPABLE, 0);
+    if (sync_fd > 3)
+        close_range(3, (unsigned)sync_fd - 1, 0);
+    close_range((unsigned)sync_fd + 1, ~0U, 0);
 
     /* Wait until the supervisor has written our uid/gid maps. */
     char go;

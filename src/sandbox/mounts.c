@@ -202,19 +202,23 @@ static int apply_op(struct ctx *c, const struct sandbox_config *cfg, size_t i)
             return tree;
         return attach(tree, target);
     }
-    case MK_PROTECT: {
+    case MK_PROTECT:
+    case MK_PIN: {
         _cleanup_close_ int target = open_in_root(c->root_fd, op->path, O_PATH);
         if (target == -ENOENT)
             return 0;
         if (target < 0)
             return target;
-        /* Bind the path onto itself, read-only: its content stays visible. */
+        /* Bind the path onto itself: read-only for a protected path (its
+         * content stays visible), as it was for a pinned parent. */
         _cleanup_close_ int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
                                                              AT_EMPTY_PATH | AT_RECURSIVE);
         if (tree < 0)
             return -errno;
-        if ((r = set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-                          true)) < 0)
+        unsigned int attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+        if (op->kind == MK_PROTECT)
+            attr |= MOUNT_ATTR_RDONLY;
+        if ((r = set_attr(tree, attr, op->kind == MK_PROTECT)) < 0)
             return r;
         return attach(tree, target);
     }

@@ -42,6 +42,7 @@ const char *mount_kind_name(enum mount_kind k)
     case MK_PROTECT: return "protected (read-only)";
     case MK_TMPFS: return "private tmpfs";
     case MK_SYMLINK: return "symlink";
+    case MK_PIN: return "pinned (cannot be renamed or removed)";
     }
     return "?";
 }
@@ -217,15 +218,16 @@ static void add_visible(struct fs_plan *plan, const char *path, bool writable, c
 
 static bool inside_writable_area(const struct fs_plan *plan, const char *path)
 {
-    return (plan->workspace_writable && path_has_prefix(path, plan->workspace)) ||
-           path_has_prefix(path, plan->temp);
+    /* Host paths under the temp directory's mount point stay read-only:
+     * only the private tmpfs itself is writable. */
+    return plan->workspace_writable && path_has_prefix(path, plan->workspace);
 }
 
 static void visible_cb(struct fs_plan *plan, const char *path, const char *why, void *data)
 {
     int mode = *(int *)data; /* 0 allowed, 1 read-only, 2 writable */
     bool writable = mode == 2 || (mode == 0 && inside_writable_area(plan, path));
-    if (path_has_prefix(path, plan->temp))
+    if (strcmp(path, plan->temp) == 0)
         return; /* the temp directory is a private tmpfs, never the host's */
     add_visible(plan, path, writable, why, 0);
 }
@@ -301,6 +303,10 @@ static void add_protected(struct fs_plan *plan, const struct policy *p)
             bool last = slash == NULL;
             if (lstat(full, &st) == 0 && !last) {
                 if (S_ISDIR(st.st_mode)) {
+                    /* mv .git .git-old; mkdir -p .git/hooks would walk
+                     * around the protection: a mount point cannot move. */
+                    if (!find_op(plan, full))
+                        add_op(plan, full, MK_PIN, "parent of a protected path")->is_dir = true;
                     *slash = '/';
                     continue;
                 }

@@ -15,6 +15,8 @@ enum mount_kind {
     MK_PROTECT,     /* persistence path inside the workspace: read-only */
     MK_TMPFS,       /* the private temp directory */
     MK_SYMLINK,     /* a host symlink recreated (target in `target`) */
+    MK_PIN,         /* a directory bound onto itself so it cannot be renamed
+                     * away from the protected paths inside it */
 };
 
 struct mount_op {
