@@ -19,6 +19,7 @@
 #include "util/fileutil.h"
 #include "util/log.h"
 #include "util/rmtree.h"
+#include "util/timing.h"
 
 extern char **environ;
 
@@ -114,6 +115,7 @@ static int judge_gaps(const struct sandbox_config *cfg)
 int cmd_run(int argc, char **argv)
 {
     struct common_opts o = {0};
+    timing_mark("main");
     int first = parse_common(argc, argv, &o, "+p:w:qh", NULL, run_help);
     if (first < 0)
         return first == -2 ? 0 : EXIT_SETUP_FAILED;
@@ -138,6 +140,7 @@ int cmd_run(int argc, char **argv)
     cfg.landlock_abi = landlock_abi_version();
     fill_identity(&cfg);
     cfg.cwd = inside_cwd(&cfg.plan);
+    timing_mark("plan built");
     if (judge_gaps(&cfg) < 0)
         goto out;
     const char *tmpdir = cfg.plan.temp;
@@ -157,7 +160,9 @@ int cmd_run(int argc, char **argv)
     }
     cfg.envp = environ_build(environ, p, tmpdir);
     fflush(NULL);
+    timing_mark("config ready");
     code = supervisor_run(&cfg);
+    timing_mark("supervisor done");
 out:
     if (cfg.hosts_tmp) {
         rm_tree(cfg.hosts_tmp);

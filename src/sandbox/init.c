@@ -22,6 +22,7 @@
 #include "sandbox/syncmsg.h"
 #include "util/fileutil.h"
 #include "util/log.h"
+#include "util/timing.h"
 
 static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
                                         SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
@@ -87,6 +88,7 @@ _Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd
     }
     extern char **environ;
     environ = cfg->envp;
+    timing_mark("exec");
     execvp(cfg->argv[0], cfg->argv);
     r = -errno;
     int e = -r;
@@ -157,7 +159,6 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
     /* Init holds the caller's whole environment and, until here, every fd
      * the caller passed down: neither may be reachable through /proc/1
      * from inside, so init is not dumpable and keeps only its socket. */
-    prctl(PR_SET_DUMPABLE, 0);
     if (sync_fd > 3)
         close_range(3, (unsigned)sync_fd - 1, 0);
     close_range((unsigned)sync_fd + 1, ~0U, 0);
@@ -166,8 +167,12 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
     char go;
     if (read(sync_fd, &go, 1) != 1)
         _exit(EXIT_SETUP_FAILED);
+    /* Only now: a non-dumpable process's /proc files belong to root, and
+     * the supervisor had to write our uid_map through them. */
+    prctl(PR_SET_DUMPABLE, 0);
     setsid();
     int r;
+    timing_mark("init go");
     if ((r = sandbox_build_root(cfg)) < 0)
         _exit(EXIT_SETUP_FAILED);
     if ((r = loopback_up()) < 0) {
@@ -179,8 +184,10 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
         _exit(EXIT_SETUP_FAILED);
     }
 
+    timing_mark("root built");
     int status = 0;
     pid_t cmd = sandbox_spawn_command(cfg, &status);
+    timing_mark("command exec'd");
     if (cmd < 0) {
         syncmsg_send_status(sync_fd, SYNC_SETUP_FAILED, status);
         _exit(status);

@@ -17,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/fileutil.h"
 #include "util/log.h"
+#include "util/timing.h"
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty", NULL};
 /* Parts of the fresh /proc that stay read-only, as bubblewrap does. */

@@ -24,6 +24,7 @@
 #include "util/cleanup.h"
 #include "util/fileutil.h"
 #include "util/log.h"
+#include "util/timing.h"
 
 #define TIMEOUT_GRACE_SECONDS 2
 
@@ -117,6 +118,7 @@ int supervisor_run(struct sandbox_config *cfg)
     cfg->cgroup_handle = &cg;
     cfg->cgroup_self_attach = attach_self;
 
+    timing_mark("cgroup created");
     if (fs_plan_create_placeholders(&cfg->plan) < 0) {
         fs_plan_remove_placeholders(&cfg->plan);
         cgroup_destroy(&cg);
@@ -156,7 +158,10 @@ int supervisor_run(struct sandbox_config *cfg)
     }
     unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
                           CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+    timing_mark("cgroup+placeholders");
     pid = clone_sandbox(flags, &pidfd);
+    if (pid > 0)
+        timing_mark("cloned");
     if (pid < 0) {
         log_errno(errno, "create the sandbox namespaces (see `sandboxctl doctor`; "
                          "--no-namespaces runs with Landlock alone)");
@@ -177,6 +182,7 @@ int supervisor_run(struct sandbox_config *cfg)
     } else if (write(sp[0], "g", 1) != 1) {
         kill(pid, SIGKILL);
     }
+    timing_mark("maps+cgroup attach");
 supervise:;
     int ctl = sp[0];
 
@@ -214,6 +220,7 @@ supervise:;
             struct sync_msg m;
             int n = syncmsg_recv(ctl, &m);
             if (n > 0 && m.kind == SYNC_EXITED) {
+                timing_mark("command exited");
                 cmd_status = m.status;
                 have_status = true;
             } else if (n > 0 && m.kind == SYNC_SETUP_FAILED) {
@@ -256,6 +263,7 @@ supervise:;
     int init_status = 0;
     while (waitpid(pid, &init_status, 0) < 0 && errno == EINTR)
         ;
+    timing_mark("init reaped");
     /* Messages sent just before init exited. */
     struct sync_msg m;
     while (!have_status && !setup_failed && syncmsg_recv(ctl, &m) > 0 && true) {
