@@ -25,6 +25,7 @@ static void add(struct controls *c, const char *area, enum control_state st, boo
                 const char *layer, const char *item, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
+__attribute__((format(printf, 7, 8)))
 static void add(struct controls *c, const char *area, enum control_state st, bool confinement,
                 const char *layer, const char *item, const char *fmt, ...)
 {

@@ -65,13 +65,8 @@ _Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd
         r = -errno;
         goto fail;
     }
-    bool cg = cfg->cgroup != CG_NONE;
     if (!cfg->use_namespaces && cfg->cgroup_self_attach && cfg->cgroup_self_attach(cfg) < 0) {
         r = -EIO;
-        goto fail;
-    }
-    if ((r = rlimits_apply(&cfg->policy->resources, cg, cg)) < 0) {
-        log_errno(-r, "set resource limits");
         goto fail;
     }
     if ((r = caps_drop_all()) < 0) {
@@ -84,6 +79,13 @@ _Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd
     }
     if ((r = seccomp_apply()) < 0) {
         log_errno(-r, "load the seccomp filter");
+        goto fail;
+    }
+    /* Limits last: RLIMIT_AS would starve our own allocations above (and
+     * a sanitizer runtime's), and nothing after this allocates. */
+    bool cg = cfg->cgroup != CG_NONE;
+    if ((r = rlimits_apply(&cfg->policy->resources, cg, cg)) < 0) {
+        log_errno(-r, "set resource limits");
         goto fail;
     }
     extern char **environ;

@@ -8,6 +8,7 @@
 
 bool log_quiet;
 
+__attribute__((format(printf, 3, 0)))
 static void vlog(const char *prefix, int errnum, const char *fmt, va_list ap)
 {
     char buf[2048];
