@@ -264,10 +264,15 @@ size_t controls_gaps(const struct controls *c, bool confinement_only)
 {
     size_t n = 0;
     for (size_t i = 0; i < c->n; i++)
-        if ((c->v[i].state == CTL_PARTIAL || c->v[i].state == CTL_NOT_ENFORCED) &&
-            (!confinement_only || (c->v[i].confinement && !c->v[i].built_in)))
+        if (control_is_gap(&c->v[i], confinement_only))
             n++;
     return n;
+}
+
+bool control_is_gap(const struct control *x, bool asked_confinement_only)
+{
+    return (x->state == CTL_PARTIAL || x->state == CTL_NOT_ENFORCED) &&
+           (!asked_confinement_only || (x->confinement && !x->built_in));
 }
 
 void controls_print_text(const struct controls *c, FILE *f)

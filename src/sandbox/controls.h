@@ -36,6 +36,8 @@ void controls_collect(const struct sandbox_config *cfg, const struct host_suppor
 /* Controls not enforced (or only partly): all of them, or only the
  * confinement ones (what strict_mode refuses on). */
 size_t controls_gaps(const struct controls *c, bool confinement_only);
+/* Gap test for one control; see controls_gaps. */
+bool control_is_gap(const struct control *x, bool asked_confinement_only);
 void controls_print_text(const struct controls *c, FILE *f);
 /* A JSON array. */
 char *controls_to_json(const struct controls *c);

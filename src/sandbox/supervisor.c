@@ -140,6 +140,7 @@ int supervisor_run(struct sandbox_config *cfg)
     }
     int pidfd = -1;
     pid_t pid;
+    bool setup_failed = false;
     if (!cfg->use_namespaces) {
         close(sp[1]);
         sp[1] = -1;
@@ -176,12 +177,15 @@ int supervisor_run(struct sandbox_config *cfg)
     close(sp[1]);
     if ((r = write_id_maps(pid, cfg->uid, cfg->gid)) < 0) {
         log_errno(-r, "write the sandbox's uid/gid maps");
-        kill(pid, SIGKILL);
+        setup_failed = true;
     } else if ((r = cgroup_attach(&cg, pid)) < 0) {
-        kill(pid, SIGKILL);
+        setup_failed = true;
     } else if (write(sp[0], "g", 1) != 1) {
-        kill(pid, SIGKILL);
+        log_errno(errno, "start the sandbox init");
+        setup_failed = true;
     }
+    if (setup_failed)
+        kill(pid, SIGKILL); /* exit_code stays 125 */
     timing_mark("maps+cgroup attach");
 supervise:;
     int ctl = sp[0];
@@ -201,7 +205,7 @@ supervise:;
         timerfd_settime(qfd, 0, &its, NULL);
     }
     bool over_quota = false;
-    bool timed_out = false, killed = false, have_status = false, setup_failed = false;
+    bool timed_out = false, killed = false, have_status = false;
     int cmd_status = 0;
     for (;;) {
         struct pollfd pfd[5] = {
