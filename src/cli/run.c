@@ -13,6 +13,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/controls.h"
 #include "sandbox/environ.h"
+#include "sandbox/journal.h"
 #include "sandbox/landlock.h"
 #include "sandbox/supervisor.h"
 #include "util/cleanup.h"
@@ -138,6 +139,9 @@ int cmd_run(int argc, char **argv)
     struct sandbox_config cfg = {.policy = p, .use_namespaces = !o.no_namespaces,
                                  .argv = argv + first};
     int code = EXIT_SETUP_FAILED;
+    /* Placeholders a killed run left must go before we look at the
+     * workspace, or they would pass for the user's own files. */
+    journal_recover();
     if (fs_plan_build(p, &cfg.plan) < 0)
         goto out;
     cfg.landlock_abi = landlock_abi_version();

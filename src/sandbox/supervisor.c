@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "sandbox/cgroup.h"
+#include "sandbox/journal.h"
 #include "sandbox/supervisor.h"
 #include "sandbox/syncmsg.h"
 #include "sandbox/wsquota.h"
@@ -124,6 +125,7 @@ int supervisor_run(struct sandbox_config *cfg)
         cgroup_destroy(&cg);
         return EXIT_SETUP_FAILED;
     }
+    journal_write(&cfg->plan);
 
     sigset_t relay;
     sigemptyset(&relay);
@@ -300,6 +302,7 @@ supervise:;
 out:
     cgroup_destroy(&cg);
     fs_plan_remove_placeholders(&cfg->plan);
+    journal_remove();
     sigprocmask(SIG_SETMASK, &old, NULL);
     return exit_code;
 }

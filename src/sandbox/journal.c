@@ -1,0 +1,125 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sandbox/journal.h"
+#include "util/cleanup.h"
+#include "util/fileutil.h"
+#include "util/log.h"
+
+#define PREFIX "placeholders."
+
+/* $XDG_RUNTIME_DIR/sandboxctl, else /tmp/sandboxctl-UID; a directory
+ * another user made for us (or a symlink) is refused, never used. */
+static char *journal_dir(bool create)
+{
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    char *dir = xdg && xdg[0] == '/' ? xasprintf("%s/sandboxctl", xdg)
+                                     : xasprintf("/tmp/sandboxctl-%u", (unsigned)getuid());
+    if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
+        goto fail;
+    struct stat st;
+    if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+        (st.st_mode & 022))
+        goto fail;
+    return dir;
+fail:
+    free(dir);
+    return NULL;
+}
+
+static char *journal_path(const char *dir, pid_t pid)
+{
+    return xasprintf("%s/" PREFIX "%d", dir, (int)pid);
+}
+
+void journal_write(const struct fs_plan *plan)
+{
+    if (!plan->n_placeholders)
+        return;
+    _cleanup_free_ char *dir = journal_dir(true);
+    if (!dir) {
+        log_warn("no private runtime directory: placeholders would be left behind if "
+                 "sandboxctl were killed");
+        return;
+    }
+    _cleanup_free_ char *path = journal_path(dir, getpid());
+    FILE *f = fopen(path, "we");
+    if (!f)
+        return;
+    for (size_t i = 0; i < plan->n_placeholders; i++) {
+        const struct placeholder *ph = &plan->placeholders[i];
+        if (!ph->ino || strchr(plan->workspace, '\n') || strchr(ph->path, '\n'))
+            continue;
+        fprintf(f, "%" PRIu64 " %" PRIu64 " %c %s/%s\n", ph->dev, ph->ino, ph->is_dir ? 'd' : 'f',
+                plan->workspace, ph->path);
+    }
+    fclose(f);
+}
+
+void journal_remove(void)
+{
+    _cleanup_free_ char *dir = journal_dir(false);
+    if (!dir)
+        return;
+    _cleanup_free_ char *path = journal_path(dir, getpid());
+    unlink(path);
+}
+
+static void recover_file(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return;
+    char line[4200];
+    while (fgets(line, sizeof line, f)) {
+        uint64_t dev, ino;
+        char kind;
+        int off = 0;
+        line[strcspn(line, "\n")] = '\0';
+        if (sscanf(line, "%" SCNu64 " %" SCNu64 " %c %n", &dev, &ino, &kind, &off) < 3 || !off)
+            continue;
+        const char *p = line + off;
+        struct stat st;
+        /* Only what we made, as we made it: same inode, still empty. */
+        if (lstat(p, &st) < 0 || st.st_dev != dev || st.st_ino != ino)
+            continue;
+        if (kind == 'd' && S_ISDIR(st.st_mode))
+            rmdir(p);
+        else if (kind == 'f' && S_ISREG(st.st_mode) && st.st_size == 0)
+            unlink(p);
+    }
+    fclose(f);
+    unlink(path);
+}
+
+void journal_recover(void)
+{
+    _cleanup_free_ char *dir = journal_dir(false);
+    if (!dir)
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + strlen(PREFIX), &end, 10);
+        if (*end || pid <= 0 || pid == getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+            continue; /* still running */
+        _cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
+        recover_file(path);
+    }
+    closedir(d);
+}
