@@ -151,8 +151,30 @@ int wait_status_to_exit(int st)
     return EXIT_SETUP_FAILED;
 }
 
+static int ready_fd = -1;
+static bool host_ready;
+
+/* The supervisor prepares cgroup and placeholders while we build the root;
+ * we wait for its 'r' only where we need them. */
+int sandbox_wait_host_ready(void)
+{
+    if (host_ready)
+        return 0;
+    char c;
+    ssize_t n;
+    do
+        n = read(ready_fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1 || c != 'r')
+        return -EPIPE;
+    host_ready = true;
+    timing_mark("host ready");
+    return 0;
+}
+
 _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
 {
+    ready_fd = sync_fd;
     sigset_t all;
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, NULL);
@@ -187,6 +209,8 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
     }
 
     timing_mark("root built");
+    if (sandbox_wait_host_ready() < 0)
+        _exit(EXIT_SETUP_FAILED); /* the supervisor said why */
     int status = 0;
     pid_t cmd = sandbox_spawn_command(cfg, &status);
     timing_mark("command exec'd");

@@ -420,6 +420,9 @@ int sandbox_build_root(const struct sandbox_config *cfg)
         goto out;
     }
     for (size_t i = 0; i < plan->n_ops; i++) {
+        enum mount_kind k = plan->ops[i].kind;
+        if ((k == MK_PROTECT || k == MK_PIN) && (r = sandbox_wait_host_ready()) < 0)
+            goto out;
         if ((r = apply_op(&c, cfg, i)) < 0) {
             log_errno(-r, "set up %s (%s, %s)", plan->ops[i].path,
                       mount_kind_name(plan->ops[i].kind), plan->ops[i].why);

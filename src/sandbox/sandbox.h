@@ -40,6 +40,9 @@ enum {
 
 /* The sandbox's PID 1 (namespace mode). Never returns. */
 _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd);
+/* In init: block until the supervisor has joined us to the cgroup and
+ * created the placeholders. */
+int sandbox_wait_host_ready(void);
 /* Build the new root and pivot into it (in init). */
 int sandbox_build_root(const struct sandbox_config *cfg);
 /* Write the synthetic /etc into an open directory. */

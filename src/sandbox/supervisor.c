@@ -106,203 +106,264 @@ static void reap_descendants(void)
     }
 }
 
-int supervisor_run(struct sandbox_config *cfg)
+/* Everything the event loop watches and decides on. */
+struct supervision {
+    struct sandbox_config *cfg;
+    struct cgroup cg;
+    pid_t pid;          /* init, or the command without namespaces */
+    int pidfd;
+    int ctl;            /* socket to init; -1 without namespaces */
+    int sfd, tfd, qfd;  /* signals, timeout, workspace size */
+    bool setup_failed, have_status, timed_out, killed, over_quota, cleaned;
+    int exit_code;
+    int cmd_status;
+};
+
+static bool send_byte(int fd, char c)
 {
-    int r, exit_code = EXIT_SETUP_FAILED;
-    /* Declared before the first goto: cleanup must never see garbage. */
-    _cleanup_close_ int sfd = -1, tfd = -1, qfd = -1;
-    struct cgroup cg = {0};
+    return write(fd, &c, 1) == 1;
+}
+
+/* The host-side preparations init does not need until it is half-way:
+ * cgroup, placeholders. They run while init builds the root. */
+static int prepare_host(struct supervision *s)
+{
+    struct sandbox_config *cfg = s->cfg;
     _cleanup_free_ char *cg_name = xasprintf("sandboxctl-%d", (int)getpid());
-    if (cgroup_create(&cg, &cfg->policy->resources, cg_name) < 0)
-        return EXIT_SETUP_FAILED;
-    cfg->cgroup = cg.mode;
-    cfg->cgroup_handle = &cg;
+    if (cgroup_create(&s->cg, &cfg->policy->resources, cg_name) < 0)
+        return -1;
+    cfg->cgroup = s->cg.mode;
+    cfg->cgroup_handle = &s->cg;
     cfg->cgroup_self_attach = attach_self;
-
-    timing_mark("cgroup created");
-    if (fs_plan_create_placeholders(&cfg->plan) < 0) {
-        fs_plan_remove_placeholders(&cfg->plan);
-        cgroup_destroy(&cg);
-        return EXIT_SETUP_FAILED;
+    if (s->pid > 0 && cgroup_attach(&s->cg, s->pid) < 0)
+        return -1;
+    timing_mark("cgroup ready");
+    if (cfg->use_namespaces) {
+        /* Without namespaces nothing could mount over them: no placeholders. */
+        if (fs_plan_create_placeholders(&cfg->plan) < 0)
+            return -1;
+        journal_write(&cfg->plan);
     }
-    journal_write(&cfg->plan);
+    timing_mark("placeholders ready");
+    return 0;
+}
 
-    sigset_t relay;
-    sigemptyset(&relay);
-    for (size_t i = 0; i < ARRAY_SIZE(relayed_signals); i++)
-        sigaddset(&relay, relayed_signals[i]);
-    sigaddset(&relay, SIGCHLD);
-    sigset_t old;
-    sigprocmask(SIG_BLOCK, &relay, &old);
+static void cleanup_host_files(struct supervision *s)
+{
+    if (s->cleaned)
+        return;
+    s->cleaned = true;
+    fs_plan_remove_placeholders(&s->cfg->plan);
+    journal_remove();
+}
 
+static int start_namespaced(struct supervision *s)
+{
     int sp[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
         log_errno(errno, "socketpair");
-        goto out;
-    }
-    int pidfd = -1;
-    pid_t pid;
-    bool setup_failed = false;
-    if (!cfg->use_namespaces) {
-        close(sp[1]);
-        sp[1] = -1;
-        /* Daemons the command leaves behind are re-parented to us, so
-         * that we can find and end them. */
-        prctl(PR_SET_CHILD_SUBREAPER, 1);
-        int status = 0;
-        pid = sandbox_spawn_command(cfg, &status);
-        if (pid < 0) {
-            exit_code = status;
-            close(sp[0]);
-            goto out;
-        }
-        pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-        goto supervise;
+        return -1;
     }
     unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
                           CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
-    timing_mark("cgroup+placeholders");
-    pid = clone_sandbox(flags, &pidfd);
-    if (pid > 0)
-        timing_mark("cloned");
-    if (pid < 0) {
+    s->pid = clone_sandbox(flags, &s->pidfd);
+    if (s->pid < 0) {
         log_errno(errno, "create the sandbox namespaces (see `sandboxctl doctor`; "
                          "--no-namespaces runs with Landlock alone)");
         close(sp[0]);
         close(sp[1]);
-        goto out;
+        return -1;
     }
-    if (pid == 0) {
+    if (s->pid == 0) {
         close(sp[0]);
-        sandbox_init_main(cfg, sp[1]);
+        sandbox_init_main(s->cfg, sp[1]);
     }
+    timing_mark("cloned");
     close(sp[1]);
-    if ((r = write_id_maps(pid, cfg->uid, cfg->gid)) < 0) {
+    s->ctl = sp[0];
+    int r = write_id_maps(s->pid, s->cfg->uid, s->cfg->gid);
+    if (r < 0) {
         log_errno(-r, "write the sandbox's uid/gid maps");
-        setup_failed = true;
-    } else if ((r = cgroup_attach(&cg, pid)) < 0) {
-        setup_failed = true;
-    } else if (write(sp[0], "g", 1) != 1) {
+        return -1;
+    }
+    /* 'g': build the root; 'r' (later): cgroup joined, placeholders made. */
+    if (!send_byte(s->ctl, 'g')) {
         log_errno(errno, "start the sandbox init");
-        setup_failed = true;
+        return -1;
     }
-    if (setup_failed)
-        kill(pid, SIGKILL); /* exit_code stays 125 */
-    timing_mark("maps+cgroup attach");
-supervise:;
-    int ctl = sp[0];
+    if (prepare_host(s) < 0)
+        return -1;
+    return send_byte(s->ctl, 'r') ? 0 : -1;
+}
 
-    sfd = signalfd(-1, &relay, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (cfg->policy->resources.timeout_seconds) {
-        tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-        struct itimerspec its = {.it_value.tv_sec = (time_t)cfg->policy->resources.timeout_seconds};
-        timerfd_settime(tfd, 0, &its, NULL);
+static int start_landlock_only(struct supervision *s)
+{
+    if (prepare_host(s) < 0)
+        return -1;
+    /* Daemons the command leaves behind are re-parented to us, so that
+     * we can find and end them. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    int status = 0;
+    s->pid = sandbox_spawn_command(s->cfg, &status);
+    if (s->pid < 0) {
+        s->exit_code = status;
+        return -1;
     }
-    /* The workspace size limit: measured every few seconds. */
-    double limit_gb = cfg->policy->fs.workspace_size_limit_gb;
-    uint64_t limit_bytes = (uint64_t)(limit_gb * 1024 * 1024 * 1024);
-    if (limit_gb > 0 && cfg->plan.workspace_writable) {
-        qfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    s->pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+    return s->pidfd < 0 ? -1 : 0;
+}
+
+static void arm_timers(struct supervision *s)
+{
+    const struct policy *p = s->cfg->policy;
+    if (p->resources.timeout_seconds) {
+        s->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        struct itimerspec its = {.it_value.tv_sec = (time_t)p->resources.timeout_seconds};
+        timerfd_settime(s->tfd, 0, &its, NULL);
+    }
+    if (p->fs.workspace_size_limit_gb > 0 && s->cfg->plan.workspace_writable) {
+        s->qfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
         struct itimerspec its = {.it_value.tv_sec = 2, .it_interval.tv_sec = 2};
-        timerfd_settime(qfd, 0, &its, NULL);
+        timerfd_settime(s->qfd, 0, &its, NULL);
     }
-    bool over_quota = false;
-    bool timed_out = false, killed = false, have_status = false;
-    int cmd_status = 0;
+}
+
+static void on_message(struct supervision *s)
+{
+    struct sync_msg m;
+    if (syncmsg_recv(s->ctl, &m) <= 0)
+        return;
+    if (m.kind == SYNC_EXITED) {
+        timing_mark("command exited");
+        s->cmd_status = m.status;
+        s->have_status = true;
+        /* Everything in the sandbox is gone: tidy the host while init
+         * tears its namespaces down. */
+        cleanup_host_files(s);
+    } else if (m.kind == SYNC_SETUP_FAILED) {
+        s->setup_failed = true;
+        s->exit_code = m.status;
+    }
+}
+
+static void on_timeout(struct supervision *s)
+{
+    uint64_t ticks;
+    (void)!read(s->tfd, &ticks, sizeof ticks);
+    if (!s->timed_out) {
+        s->timed_out = true;
+        kill(s->pid, SIGTERM);
+        struct itimerspec its = {.it_value.tv_sec = TIMEOUT_GRACE_SECONDS};
+        timerfd_settime(s->tfd, 0, &its, NULL);
+    } else if (!s->killed) {
+        s->killed = true;
+        kill(s->pid, SIGKILL);
+    }
+}
+
+static void on_quota_tick(struct supervision *s)
+{
+    uint64_t ticks;
+    (void)!read(s->qfd, &ticks, sizeof ticks);
+    double gb = s->cfg->policy->fs.workspace_size_limit_gb;
+    if (s->over_quota ||
+        tree_disk_usage(s->cfg->plan.workspace) <= (uint64_t)(gb * 1024 * 1024 * 1024))
+        return;
+    s->over_quota = true;
+    log_error("killed: workspace size limit %.3g GiB reached (%s)", gb, s->cfg->plan.workspace);
+    kill(s->pid, SIGKILL);
+}
+
+static void event_loop(struct supervision *s)
+{
     for (;;) {
         struct pollfd pfd[5] = {
-            {.fd = pidfd, .events = POLLIN},
-            {.fd = sfd, .events = POLLIN},
-            {.fd = ctl, .events = POLLIN},
-            {.fd = tfd, .events = POLLIN},
-            {.fd = qfd, .events = POLLIN},
+            {.fd = s->pidfd, .events = POLLIN}, {.fd = s->sfd, .events = POLLIN},
+            {.fd = s->ctl, .events = POLLIN},   {.fd = s->tfd, .events = POLLIN},
+            {.fd = s->qfd, .events = POLLIN},
         };
         if (poll(pfd, 5, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            break;
+            return;
         }
-        if (pfd[2].revents & POLLIN) {
-            struct sync_msg m;
-            int n = syncmsg_recv(ctl, &m);
-            if (n > 0 && m.kind == SYNC_EXITED) {
-                timing_mark("command exited");
-                cmd_status = m.status;
-                have_status = true;
-            } else if (n > 0 && m.kind == SYNC_SETUP_FAILED) {
-                setup_failed = true;
-                exit_code = m.status;
-            }
-        }
+        if (pfd[2].revents & POLLIN)
+            on_message(s);
         if (pfd[1].revents & POLLIN) {
             struct signalfd_siginfo si;
-            while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+            while (read(s->sfd, &si, sizeof si) == (ssize_t)sizeof si)
                 if (si.ssi_signo != SIGCHLD)
-                    kill(pid, (int)si.ssi_signo);
+                    kill(s->pid, (int)si.ssi_signo);
         }
-        if (tfd >= 0 && (pfd[3].revents & POLLIN)) {
-            uint64_t ticks;
-            (void)!read(tfd, &ticks, sizeof ticks);
-            if (!timed_out) {
-                timed_out = true;
-                kill(pid, SIGTERM);
-                struct itimerspec its = {.it_value.tv_sec = TIMEOUT_GRACE_SECONDS};
-                timerfd_settime(tfd, 0, &its, NULL);
-            } else if (!killed) {
-                killed = true;
-                kill(pid, SIGKILL);
-            }
-        }
-        if (qfd >= 0 && (pfd[4].revents & POLLIN)) {
-            uint64_t ticks;
-            (void)!read(qfd, &ticks, sizeof ticks);
-            if (!over_quota && tree_disk_usage(cfg->plan.workspace) > limit_bytes) {
-                over_quota = true;
-                log_error("killed: workspace size limit %.3g GiB reached (%s)", limit_gb,
-                          cfg->plan.workspace);
-                kill(pid, SIGKILL);
-            }
-        }
+        if (pfd[3].revents & POLLIN)
+            on_timeout(s);
+        if (pfd[4].revents & POLLIN)
+            on_quota_tick(s);
         if (pfd[0].revents & POLLIN)
-            break;
+            return;
     }
+}
+
+/* Collect the end: init's status, or the command's as init reported it. */
+static void finish(struct supervision *s)
+{
     int init_status = 0;
-    while (waitpid(pid, &init_status, 0) < 0 && errno == EINTR)
+    while (waitpid(s->pid, &init_status, 0) < 0 && errno == EINTR)
         ;
     timing_mark("init reaped");
-    /* Messages sent just before init exited. */
-    struct sync_msg m;
-    while (!have_status && !setup_failed && syncmsg_recv(ctl, &m) > 0 && true) {
-        if (m.kind == SYNC_EXITED) {
-            cmd_status = m.status;
-            have_status = true;
-        } else if (m.kind == SYNC_SETUP_FAILED) {
-            setup_failed = true;
-            exit_code = m.status;
-        }
-        fcntl(ctl, F_SETFL, O_NONBLOCK);
+    /* Messages init sent just before it exited (at most two are queued). */
+    for (int i = 0; s->ctl >= 0 && i < 3 && !s->have_status && !s->setup_failed; i++) {
+        struct pollfd pfd = {.fd = s->ctl, .events = POLLIN};
+        if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & POLLIN))
+            break;
+        on_message(s);
     }
-    close(ctl);
-    close(pidfd);
-    if (!cfg->use_namespaces)
+    if (!s->cfg->use_namespaces)
         reap_descendants();
-    if (setup_failed) {
-        /* exit_code already set: 125, 126 or 127 */
-    } else if (have_status) {
-        exit_code = wait_status_to_exit(cmd_status);
+    if (s->setup_failed)
+        return; /* exit_code already 125, 126 or 127 */
+    if (s->have_status) {
+        s->exit_code = wait_status_to_exit(s->cmd_status);
     } else if (WIFSIGNALED(init_status)) {
-        /* Init itself was killed (timeout, OOM, a kill from outside). */
-        cmd_status = init_status;
-        exit_code = 128 + WTERMSIG(init_status);
+        /* Init itself was killed: timeout, OOM, a kill from outside. */
+        s->cmd_status = init_status;
+        s->exit_code = 128 + WTERMSIG(init_status);
     } else {
-        exit_code = WIFEXITED(init_status) ? WEXITSTATUS(init_status) : EXIT_SETUP_FAILED;
+        s->exit_code = WIFEXITED(init_status) ? WEXITSTATUS(init_status) : EXIT_SETUP_FAILED;
     }
-    if (!setup_failed)
-        report_limits(cfg, &cg, cmd_status, timed_out);
-out:
-    cgroup_destroy(&cg);
-    fs_plan_remove_placeholders(&cfg->plan);
-    journal_remove();
+    report_limits(s->cfg, &s->cg, s->cmd_status, s->timed_out);
+}
+
+int supervisor_run(struct sandbox_config *cfg)
+{
+    struct supervision s = {.cfg = cfg, .pid = -1, .pidfd = -1, .ctl = -1, .sfd = -1,
+                            .tfd = -1, .qfd = -1, .exit_code = EXIT_SETUP_FAILED};
+    sigset_t relay, old;
+    sigemptyset(&relay);
+    for (size_t i = 0; i < ARRAY_SIZE(relayed_signals); i++)
+        sigaddset(&relay, relayed_signals[i]);
+    sigaddset(&relay, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &relay, &old);
+
+    int r = cfg->use_namespaces ? start_namespaced(&s) : start_landlock_only(&s);
+    if (r < 0) {
+        s.setup_failed = true;
+        if (s.pid > 0)
+            kill(s.pid, SIGKILL);
+    }
+    if (s.pid > 0) {
+        s.sfd = signalfd(-1, &relay, SFD_CLOEXEC | SFD_NONBLOCK);
+        arm_timers(&s);
+        if (!s.setup_failed)
+            event_loop(&s);
+        finish(&s);
+    }
+    cleanup_host_files(&s);
+    cgroup_destroy(&s.cg);
+    int fds[] = {s.pidfd, s.ctl, s.sfd, s.tfd, s.qfd};
+    for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
     sigprocmask(SIG_SETMASK, &old, NULL);
-    return exit_code;
+    return s.exit_code;
 }
