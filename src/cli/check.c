@@ -34,7 +34,7 @@ static void check_help(void)
 
 int cmd_check(int argc, char **argv)
 {
-    struct common_opts o = {0};
+    _cleanup_opts_ struct common_opts o = {0};
     int first = parse_common(argc, argv, &o, "+p:w:qh", NULL, check_help);
     if (first < 0)
         return first == -2 ? 0 : 1;
@@ -43,20 +43,17 @@ int cmd_check(int argc, char **argv)
     log_quiet = o.quiet;
     if (o.use_default && o.n_policies) {
         log_error("check: --default prints the built-in policy; it takes no policy files");
-        free(o.policies);
-        return 1;
+            return 1;
     }
     struct policy *p = cli_load_policy(&o);
     if (!p) {
-        free(o.policies);
-        return 1;
+            return 1;
     }
     if (o.use_default) {
         _cleanup_free_ char *json = policy_to_json(p);
         printf("%s\n", json);
         policy_free(p);
-        free(o.policies);
-        return 0;
+            return 0;
     }
     struct sandbox_config cfg = {.policy = p, .use_namespaces = !o.no_namespaces};
     int code = 1;
@@ -104,6 +101,5 @@ int cmd_check(int argc, char **argv)
 out:
     fs_plan_free(&cfg.plan);
     policy_free(p);
-    free(o.policies);
     return code;
 }

@@ -16,6 +16,10 @@ struct common_opts {
 
 /* Load --policy files (or the built-in default when none) and finalize.
  * Prints the error and returns NULL on failure. */
+/* Scope-bound: `_cleanup_opts_ struct common_opts o = {0};` */
+void common_opts_free(struct common_opts *o);
+#define _cleanup_opts_ __attribute__((cleanup(common_opts_free)))
+
 struct policy *cli_load_policy(const struct common_opts *o);
 void cli_fill_env(struct policy_env *env, const struct common_opts *o);
 

@@ -30,9 +30,8 @@ static const char *landlock_features(int abi)
 
 int cmd_doctor(int argc, char **argv)
 {
-    struct common_opts o = {0};
+    _cleanup_opts_ struct common_opts o = {0};
     int first = parse_common(argc, argv, &o, "+h", NULL, doctor_help);
-    free(o.policies);
     if (first < 0)
         return first == -2 ? 0 : 1;
     struct host_support h;

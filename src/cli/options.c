@@ -8,6 +8,12 @@
 
 enum { OPT_NO_NAMESPACES = 256, OPT_DEFAULT, OPT_JSON };
 
+void common_opts_free(struct common_opts *o)
+{
+    free(o->policies);
+    o->policies = NULL;
+}
+
 /* Parses the options every subcommand shares. Returns the index of the
  * first operand, -2 after --help, -1 on a usage error (already reported). */
 int parse_common(int argc, char **argv, struct common_opts *o, const char *optstring,

@@ -118,7 +118,7 @@ static int judge_gaps(const struct sandbox_config *cfg)
 
 int cmd_run(int argc, char **argv)
 {
-    struct common_opts o = {0};
+    _cleanup_opts_ struct common_opts o = {0};
     timing_mark("main");
     int first = parse_common(argc, argv, &o, "+p:w:qh", NULL, run_help);
     if (first < 0)
@@ -182,6 +182,5 @@ out:
     free(cfg.home);
     fs_plan_free(&cfg.plan);
     policy_free(p);
-    free(o.policies);
     return code;
 }
