@@ -26,6 +26,7 @@ static void check_help(void)
            "      --no-namespaces    judge the Landlock-only mode\n"
            "      --default          print the built-in default policy as JSON and exit\n"
            "      --json             machine-readable output\n"
+           "  -q, --quiet            no warnings\n"
            "  -h, --help             this help\n"
            "\n"
            "Exit status: 0 valid and fully enforceable; 1 invalid; 2 valid but not fully\n"
@@ -35,7 +36,10 @@ static void check_help(void)
 int cmd_check(int argc, char **argv)
 {
     _cleanup_opts_ struct common_opts o = {0};
-    int first = parse_common(argc, argv, &o, "+p:w:qh", NULL, check_help);
+    int first = parse_common(argc, argv, &o,
+                             CLI_OPT_POLICY | CLI_OPT_WORKSPACE | CLI_OPT_NO_NAMESPACES |
+                                 CLI_OPT_QUIET | CLI_OPT_DEFAULT | CLI_OPT_JSON,
+                             check_help);
     if (first < 0)
         return first == -2 ? 0 : 1;
     for (int i = first; i < argc; i++)

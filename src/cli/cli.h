@@ -23,9 +23,17 @@ void common_opts_free(struct common_opts *o);
 struct policy *cli_load_policy(const struct common_opts *o);
 void cli_fill_env(struct policy_env *env, const struct common_opts *o);
 
-struct option;
-int parse_common(int argc, char **argv, struct common_opts *o, const char *optstring,
-                 const struct option *extra, void (*help)(void));
+enum {
+    CLI_OPT_POLICY = 1 << 0,
+    CLI_OPT_WORKSPACE = 1 << 1,
+    CLI_OPT_NO_NAMESPACES = 1 << 2,
+    CLI_OPT_QUIET = 1 << 3,
+    CLI_OPT_DEFAULT = 1 << 4,
+    CLI_OPT_JSON = 1 << 5,
+    CLI_STOP_AT_OPERAND = 1 << 8,
+};
+int parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed,
+                 void (*help)(void));
 
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);

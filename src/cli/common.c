@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,8 +12,13 @@ static char cwd_buf[4096];
 void cli_fill_env(struct policy_env *env, const struct common_opts *o)
 {
     const char *tmp = getenv("TMPDIR");
+    const char *home = getenv("HOME");
+    if (!home || home[0] != '/') {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw && pw->pw_dir ? pw->pw_dir : "/";
+    }
     *env = (struct policy_env){
-        .home = getenv("HOME") ? getenv("HOME") : "/",
+        .home = home,
         .cwd = getcwd(cwd_buf, sizeof cwd_buf) ? cwd_buf : "/",
         .tmpdir = tmp && tmp[0] == '/' ? tmp : "/tmp",
         .workspace = o->workspace,
@@ -42,6 +48,10 @@ struct policy *cli_load_policy(const struct common_opts *o)
             return NULL;
         }
     }
+    /* A policy about limits or the network alone still needs a system to
+     * run on: it gets the built-in view. */
+    if (o->n_policies && !p->fs.allowed.n && !p->fs.readonly.n && !p->fs.writable.n)
+        policy_add_default_paths(p, &env);
     if (policy_finalize(p, &env, &err) < 0) {
         log_error("%s", err.msg);
         policy_free(p);

@@ -31,9 +31,13 @@ static const char *landlock_features(int abi)
 int cmd_doctor(int argc, char **argv)
 {
     _cleanup_opts_ struct common_opts o = {0};
-    int first = parse_common(argc, argv, &o, "+h", NULL, doctor_help);
+    int first = parse_common(argc, argv, &o, CLI_OPT_JSON, doctor_help);
     if (first < 0)
         return first == -2 ? 0 : 1;
+    if (first < argc) {
+        log_error("doctor: unexpected argument \"%s\" (doctor takes only --json)", argv[first]);
+        return 1;
+    }
     struct host_support h;
     host_probe(&h, true);
     char mode[256];

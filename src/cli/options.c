@@ -14,12 +14,26 @@ void common_opts_free(struct common_opts *o)
     o->policies = NULL;
 }
 
-/* Parses the options every subcommand shares. Returns the index of the
- * first operand, -2 after --help, -1 on a usage error (already reported). */
-int parse_common(int argc, char **argv, struct common_opts *o, const char *optstring,
-                 const struct option *extra, void (*help)(void))
+static unsigned opt_bit(int c)
 {
-    (void)extra;
+    switch (c) {
+    case 'p': return CLI_OPT_POLICY;
+    case 'w': return CLI_OPT_WORKSPACE;
+    case 'q': return CLI_OPT_QUIET;
+    case OPT_NO_NAMESPACES: return CLI_OPT_NO_NAMESPACES;
+    case OPT_DEFAULT: return CLI_OPT_DEFAULT;
+    case OPT_JSON: return CLI_OPT_JSON;
+    }
+    return 0;
+}
+
+/* Parses the options a subcommand takes (`allowed`, CLI_OPT_* bits).
+ * With CLI_STOP_AT_OPERAND (run), the first operand ends the options, so
+ * that the command's own options are left alone. Returns the index of the
+ * first operand, -2 after --help, -1 on a usage error (already reported). */
+int parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed,
+                 void (*help)(void))
+{
     static const struct option longopts[] = {
         {"policy", required_argument, NULL, 'p'},
         {"workspace", required_argument, NULL, 'w'},
@@ -30,11 +44,25 @@ int parse_common(int argc, char **argv, struct common_opts *o, const char *optst
         {"help", no_argument, NULL, 'h'},
         {0},
     };
+    const char *optstring = allowed & CLI_STOP_AT_OPERAND ? "+:p:w:qh" : ":p:w:qh";
     o->policies = xcalloc((size_t)argc + 1, sizeof *o->policies);
     optind = 1;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+        if (c == 'h') {
+            help();
+            return -2;
+        }
+        if (c == ':') {
+            log_error("%s: option %s needs a value", argv[0], argv[optind - 1]);
+            return -1;
+        }
+        if (c == '?' || !(opt_bit(c) & allowed)) {
+            log_error("%s: unknown option %s (see `sandboxctl %s --help`)", argv[0],
+                      argv[optind - 1], argv[0]);
+            return -1;
+        }
         switch (c) {
         case 'p':
             o->policies[o->n_policies++] = optarg;
@@ -54,16 +82,6 @@ int parse_common(int argc, char **argv, struct common_opts *o, const char *optst
         case OPT_JSON:
             o->json = true;
             break;
-        case 'h':
-            help();
-            return -2;
-        case ':':
-            log_error("%s: option %s needs a value", argv[0], argv[optind - 1]);
-            return -1;
-        default:
-            log_error("%s: unknown option %s (see `sandboxctl %s --help`)", argv[0],
-                      argv[optind - 1], argv[0]);
-            return -1;
         }
     }
     return optind;

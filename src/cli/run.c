@@ -120,13 +120,12 @@ int cmd_run(int argc, char **argv)
 {
     _cleanup_opts_ struct common_opts o = {0};
     timing_mark("main");
-    int first = parse_common(argc, argv, &o, "+p:w:qh", NULL, run_help);
+    int first = parse_common(argc, argv, &o,
+                             CLI_OPT_POLICY | CLI_OPT_WORKSPACE | CLI_OPT_NO_NAMESPACES |
+                                 CLI_OPT_QUIET | CLI_STOP_AT_OPERAND,
+                             run_help);
     if (first < 0)
         return first == -2 ? 0 : EXIT_SETUP_FAILED;
-    if (o.use_default || o.json) {
-        log_error("run: --default and --json belong to `sandboxctl check`");
-        return EXIT_SETUP_FAILED;
-    }
     if (first >= argc) {
         log_error("run: no command given (try `sandboxctl run -- sh`)");
         return EXIT_SETUP_FAILED;
@@ -148,6 +147,9 @@ int cmd_run(int argc, char **argv)
     fill_identity(&cfg);
     cfg.cwd = inside_cwd(&cfg.plan);
     timing_mark("plan built");
+    if (p->network.mode == NET_MODE_HOST)
+        log_warn("network mode host: NO network isolation, the command uses the host's "
+                 "network as it is");
     if (judge_gaps(&cfg) < 0)
         goto out;
     const char *tmpdir = cfg.plan.temp;

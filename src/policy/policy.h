@@ -133,6 +133,9 @@ struct policy_error {
 struct policy *policy_new_base(const struct policy_env *env);
 /* The complete built-in default policy used when no --policy is given. */
 struct policy *policy_new_default(const struct policy_env *env);
+/* Add the built-in system paths and masks (what policy_new_default has
+ * beyond the base). Used for policies that list no visible paths. */
+void policy_add_default_paths(struct policy *p, const struct policy_env *env);
 /* Load a file (native JSON) or a directory (its *.json in name order) and
  * merge it into p. Returns 0, or -1 with err filled. */
 int policy_load_path(struct policy *p, const char *path,

@@ -1,5 +1,6 @@
 /* The built-in policy used when no --policy is given. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "policy/policy_internal.h"
 #include "util/fileutil.h"
@@ -25,21 +26,41 @@ static const char *const default_denied[] = {
     "/etc/security/opasswd", NULL,
 };
 
-struct policy *policy_new_default(const struct policy_env *env)
+/* Credentials under $HOME, masked by name so that they stay hidden even
+ * when the workspace is the home directory itself. */
+static const char *const home_secrets[] = {
+    ".ssh", ".aws", ".gnupg", ".config/gh", ".config/gcloud", ".azure", ".kube",
+    ".docker/config.json", ".netrc", ".git-credentials", ".npmrc", ".pypirc",
+    ".cargo/credentials.toml", NULL,
+};
+
+void policy_add_default_paths(struct policy *p, const struct policy_env *env)
 {
-    struct policy *p = policy_new_base(env);
     for (size_t i = 0; default_readonly[i]; i++)
-        str_list_add(&p->fs.readonly, default_readonly[i], "built-in");
+        str_list_add_unique(&p->fs.readonly, default_readonly[i], "built-in");
     for (size_t i = 0; default_denied[i]; i++)
-        str_list_add(&p->fs.denied, default_denied[i], "built-in");
-    /* The whole home directory is hidden; the workspace, being more
-     * specific, stays visible even when it lies inside it. */
-    if (env && env->home && env->home[0] == '/') {
-        char *norm = path_normalize(env->home);
+        str_list_add_unique(&p->fs.denied, default_denied[i], "built-in");
+    if (!env || !env->home || env->home[0] != '/')
+        return;
+    char *norm = path_normalize(env->home);
+    if (strcmp(norm, "/") != 0) {
+        /* The whole home directory is hidden; the workspace, being more
+         * specific, stays visible even when it lies inside it. */
         char *home_tree = path_join(norm, "**");
         str_list_add_unique(&p->fs.denied, home_tree, "built-in");
         free(home_tree);
-        free(norm);
+        for (size_t i = 0; home_secrets[i]; i++) {
+            char *s = path_join(norm, home_secrets[i]);
+            str_list_add_unique(&p->fs.denied, s, "built-in");
+            free(s);
+        }
     }
+    free(norm);
+}
+
+struct policy *policy_new_default(const struct policy_env *env)
+{
+    struct policy *p = policy_new_base(env);
+    policy_add_default_paths(p, env);
     return p;
 }

@@ -99,6 +99,12 @@ static void collect_fs(const struct sandbox_config *cfg, const struct host_suppo
         add(c, "file_system", CTL_PARTIAL, true, "Landlock", "/proc",
             "the host's /proc is readable: other processes are visible (no PID namespace)");
     }
+    if (plan->synthetic_etc)
+        add(c, "file_system", CTL_INFO, false, NULL, "/etc",
+            ns ? "the host's /etc is not visible; the sandbox gets a minimal synthetic one "
+                 "(passwd, group, hosts, nsswitch.conf, resolv.conf, ld.so.cache)"
+               : "the host's /etc is not readable (Landlock); without namespaces there is no "
+                 "synthetic /etc, so programs that need passwd or resolv.conf may fail");
     for (size_t i = 0; i < plan->n_notes; i++)
         add(c, "file_system", CTL_INFO, false, NULL, "note", "%s", plan->notes[i]);
     const struct policy *p = cfg->policy;
@@ -114,6 +120,9 @@ static void collect_fs(const struct sandbox_config *cfg, const struct host_suppo
             "%.3g GiB: the supervisor measures the workspace every few seconds and stops the "
             "sandbox past the limit (a burst between two measurements can overshoot)",
             p->fs.workspace_size_limit_gb);
+    if (p->audit.path)
+        add(c, "audit", CTL_NOT_ENFORCED, false, NULL, "audit.path",
+            "the audit log is not in this version (observation only)");
     if (p->enforcement.audit_all_access)
         add(c, "audit", CTL_NOT_ENFORCED, false, NULL, "audit_all_access",
             "file-access auditing is not in this version (observation only: "
@@ -136,8 +145,9 @@ static void collect_net(const struct sandbox_config *cfg, const struct host_supp
                 "loopback only; host loopback services, unix abstract sockets unreachable");
         else if (h->landlock_abi >= 4)
             add(c, "network", CTL_PARTIAL, true, "Landlock", "mode none",
-                "TCP bind and connect refused; UDP%s not restricted without a network "
-                "namespace", h->landlock_abi >= 6 ? "" : " and abstract unix sockets");
+                "TCP bind and connect refused; UDP, unix sockets by path%s and the host's "
+                "loopback over UDP are not restricted without a network namespace",
+                h->landlock_abi >= 6 ? "" : ", abstract unix sockets");
         else
             add(c, "network", CTL_NOT_ENFORCED, true, NULL, "mode none",
                 "needs namespaces or Landlock ABI 4");
@@ -145,10 +155,16 @@ static void collect_net(const struct sandbox_config *cfg, const struct host_supp
     case NET_MODE_FILTERED:
         break;
     }
-    const char *why = "the filtering network is not in this version: no destination is "
-                      "reachable at all (stricter than asked)";
+    const char *why = ns ? "the filtering network is not in this version: no destination is "
+                           "reachable at all (stricter than asked)"
+                         : "the filtering network is not in this version: TCP is refused by "
+                           "Landlock, UDP is not restricted without a network namespace";
     enum control_state st = ns ? CTL_STRICTER : CTL_PARTIAL;
     const char *layer = ns ? "network namespace" : "Landlock";
+    if (!ns && h->landlock_abi < 4) {
+        st = CTL_NOT_ENFORCED;
+        layer = "-";
+    }
     add(c, "network", st, true, layer, "mode filtered", "%s", why);
     if (p->network.trusted.n)
         add(c, "network", st, true, layer, "trusted_domains", "%zu names: %s",
@@ -162,7 +178,41 @@ static void collect_net(const struct sandbox_config *cfg, const struct host_supp
         add(c, "network", st, true, layer, "allowed_ports.inbound",
             "no port is published to the host yet");
     if (p->network.rate_enabled)
-        add(c, "network", st, true, layer, "rate_limiting", "no connection is possible");
+        add(c, "network", st, true, layer, "rate_limiting", "%s", why);
+    if (p->network.n_hosts)
+        add(c, "network", st, true, layer, "hosts", "%zu pins: %s", p->network.n_hosts, why);
+    if (p->network.dns_upstream)
+        add(c, "network", st, true, layer, "dns.upstream", "no DNS in this version: %s", why);
+    if (p->network.proto_allowed.n || p->network.proto_denied.n)
+        add(c, "network", st, true, layer, "protocols", "%s", why);
+}
+
+/* The firewall section asks for what the network mode already decides. */
+static void collect_firewall(const struct sandbox_config *cfg, const struct host_support *h,
+                             struct controls *c)
+{
+    const struct policy *p = cfg->policy;
+    bool ns = cfg->use_namespaces;
+    if (!p->firewall.egress.n && !p->firewall.ingress.n &&
+        (!p->firewall.default_policy || !strcmp(p->firewall.default_policy, "deny")))
+        return;
+    enum control_state st;
+    const char *detail;
+    if (p->network.mode == NET_MODE_HOST) {
+        st = CTL_NOT_ENFORCED;
+        detail = "network mode host: the host's network, no rules apply";
+    } else if (ns) {
+        st = CTL_STRICTER;
+        detail = "egress and ingress rules are not in this version: nothing leaves or enters "
+                 "the sandbox's network namespace (stricter than asked)";
+    } else {
+        st = h->landlock_abi >= 4 ? CTL_PARTIAL : CTL_NOT_ENFORCED;
+        detail = "without a network namespace only TCP is refused (Landlock); UDP is open";
+    }
+    add(c, "network", st, true, ns ? "network namespace" : "Landlock", "firewall", "%s%s",
+        p->firewall.default_policy && !strcmp(p->firewall.default_policy, "allow")
+            ? "default_policy allow asked for, but: " : "",
+        detail);
 }
 
 static void collect_resources(const struct sandbox_config *cfg, const struct host_support *h,
@@ -256,6 +306,7 @@ void controls_collect(const struct sandbox_config *cfg, const struct host_suppor
     *out = (struct controls){0};
     collect_fs(cfg, h, out);
     collect_net(cfg, h, out);
+    collect_firewall(cfg, h, out);
     collect_resources(cfg, h, out);
     collect_process(cfg, h, out);
 }

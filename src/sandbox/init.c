@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -197,9 +198,14 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
     setsid();
     int r;
     timing_mark("init go");
+    bool own_network = cfg->policy->network.mode != NET_MODE_HOST;
+    if (own_network && unshare(CLONE_NEWNET) < 0) {
+        log_errno(errno, "create the sandbox's network namespace");
+        _exit(EXIT_SETUP_FAILED);
+    }
     if ((r = sandbox_build_root(cfg)) < 0)
         _exit(EXIT_SETUP_FAILED);
-    if ((r = loopback_up()) < 0) {
+    if (own_network && (r = loopback_up()) < 0) {
         log_errno(-r, "bring up loopback in the sandbox");
         _exit(EXIT_SETUP_FAILED);
     }

@@ -177,7 +177,7 @@ int landlock_apply(const struct sandbox_config *cfg)
         return 0;
     struct ll_ruleset_attr attr = {.handled_access_fs = fs_rights_for_abi(abi)};
     size_t attr_size = sizeof attr.handled_access_fs;
-    if (abi >= 4 && !cfg->use_namespaces) {
+    if (abi >= 4 && !cfg->use_namespaces && cfg->policy->network.mode != NET_MODE_HOST) {
         /* No network namespace: refuse every TCP bind and connect. */
         attr.handled_access_net = LL_NET_BIND_TCP | LL_NET_CONNECT_TCP;
         attr_size = offsetof(struct ll_ruleset_attr, scoped);

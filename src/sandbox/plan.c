@@ -249,11 +249,8 @@ static void denied_cb(struct fs_plan *plan, const char *path, const char *why, v
 {
     (void)data;
     struct stat st;
-    if (is_synthesized(path)) {
-        add_note(plan, xasprintf("%s: the host's copy is never visible; the sandbox has its "
-                                 "own /proc and a minimal /dev, and no /sys (%s)", path, why));
-        return;
-    }
+    if (is_synthesized(path))
+        return; /* never the host's anyway; `check` says what stands in */
     if (strcmp(path, "/etc") == 0) {
         plan->synthetic_etc = true;
         return;
@@ -418,9 +415,6 @@ int fs_plan_build(const struct policy *p, struct fs_plan *plan)
         for (size_t i = 0; i < plan->n_ops; i++)
             if (path_has_prefix(plan->ops[i].path, "/etc") && plan->ops[i].kind != MK_SYMLINK)
                 plan->ops[i].kind = MK_MASK;
-        add_note(plan, xstrdup("/etc: the host's /etc is not visible; the sandbox gets a "
-                               "minimal synthetic one (passwd, group, hosts, nsswitch.conf, "
-                               "resolv.conf, ld.so.cache)"));
     }
     add_protected(plan, p);
     qsort(plan->ops, plan->n_ops, sizeof *plan->ops, op_depth_cmp);

@@ -17,7 +17,8 @@ static void test_base(void **state)
     assert_int_equal(p->fs.allowed.n + p->fs.denied.n + p->fs.readonly.n, 0);
     assert_int_equal(p->resources.memory_mb, 4096);
     assert_int_equal(p->resources.fsize_mb, 8192);
-    assert_int_equal(p->environment.deny.n, 7);
+    assert_int_equal(p->environment.deny.n, 9);
+    assert_string_equal(p->environment.deny.v[7], "LD_PRELOAD");
     assert_string_equal(p->environment.deny.v[0], "AWS_*");
     assert_string_equal(p->environment.deny.v[6], "GPG_AGENT_INFO");
     assert_null(p->audit.path);
@@ -31,9 +32,11 @@ static void test_default(void **state)
     struct policy *p = policy_new_default(&test_env);
     assert_int_equal(p->fs.readonly.n, 9);
     assert_string_equal(p->fs.readonly.v[7], "/etc");
-    assert_int_equal(p->fs.denied.n, 9);
+    /* 8 /etc secrets, the home tree, 13 named credentials inside it */
+    assert_int_equal(p->fs.denied.n, 22);
     assert_string_equal(p->fs.denied.v[8], "/home/u/**");
     assert_string_equal(p->fs.denied.origin[8].where, "built-in");
+    assert_string_equal(p->fs.denied.v[9], "/home/u/.ssh");
     /* A workspace inside the hidden home is fine: the more specific rule wins. */
     struct policy_env env = test_env;
     env.workspace = "/home/u/proj";
