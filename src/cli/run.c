@@ -79,38 +79,33 @@ static int judge_gaps(const struct sandbox_config *cfg)
     int r = 0;
     bool strict = cfg->policy->enforcement.strict_mode;
     size_t gaps = controls_gaps(&c, true);
-    if (gaps) {
-        size_t len = 0;
-        char *list = NULL;
-        FILE *f = open_memstream(&list, &len);
-        const char *sep = "";
-        for (size_t i = 0; f && i < c.n; i++) {
-            const struct control *x = &c.v[i];
-            if (control_is_gap(x, true)) {
-                fprintf(f, "%s%s (%s: %s)", sep, x->item, control_state_name(x->state),
-                        x->detail ? x->detail : "");
-                sep = "; ";
-            }
-        }
-        if (f)
-            fclose(f);
-        if (strict) {
-            log_error("strict_mode: refusing to start, %zu control(s) cannot be enforced on "
-                      "this host: %s", gaps, list ? list : "");
-            r = -1;
-        } else {
-            log_warn("%zu control(s) not fully enforced on this host "
-                     "(`sandboxctl check` explains): %s", gaps, list ? list : "");
-        }
-        free(list);
+    if (gaps && strict) {
+        log_error("strict_mode: refusing to start, %zu control(s) cannot be enforced on this "
+                  "host:", gaps);
+        r = -1;
+    } else if (gaps) {
+        log_warn("%zu control(s) not fully enforced on this host (`sandboxctl check` "
+                 "explains):", gaps);
+    }
+    /* One line per gap: long lists stay readable and nothing is cut. */
+    for (size_t i = 0; gaps && i < c.n; i++) {
+        const struct control *x = &c.v[i];
+        if (!control_is_gap(x, true))
+            continue;
+        if (strict)
+            log_error("  %s: %s: %s", x->item, control_state_name(x->state),
+                      x->detail ? x->detail : "");
+        else
+            log_warn("  %s: %s: %s", x->item, control_state_name(x->state),
+                     x->detail ? x->detail : "");
     }
     if (r == 0) {
         size_t obs = 0;
         for (size_t i = 0; i < c.n; i++)
             obs += control_is_gap(&c.v[i], false) && !c.v[i].confinement;
         if (obs)
-            log_warn("%zu observation control(s) not available (audit_all_access); "
-                     "confinement is unaffected", obs);
+            log_warn("%zu observation control(s) not available (audit); confinement is "
+                     "unaffected", obs);
     }
     controls_free(&c);
     return r;

@@ -395,6 +395,12 @@ int fs_plan_build(const struct policy *p, struct fs_plan *plan)
     for (size_t i = 0; i < p->fs.readonly.n; i++)
         expand_pattern(plan, p->fs.readonly.v[i], cs, p->fs.readonly.origin[i].where,
                        visible_cb, &mode);
+    /* A workspace listed in readonly_paths is read-only: the stricter word wins. */
+    for (size_t i = 0; i < p->fs.readonly.n; i++) {
+        _cleanup_free_ char *base = strip_globstar(p->fs.readonly.v[i]);
+        if (strcmp(base, plan->workspace) == 0)
+            plan->workspace_writable = false;
+    }
     add_visible(plan, plan->workspace, plan->workspace_writable, "workspace", 0);
     struct mount_op *ws = find_op(plan, plan->workspace);
     if (ws)
