@@ -419,6 +419,16 @@ int sandbox_build_root(const struct sandbox_config *cfg)
         r = -errno;
         goto out;
     }
+    /* /proc and /dev first: no plan op touches them, and building them
+     * fills the time the supervisor needs to prepare the host side. */
+    if ((r = mount_proc(&c)) < 0) {
+        log_errno(-r, "mount a fresh /proc");
+        goto out;
+    }
+    if ((r = mount_dev(&c, cfg)) < 0) {
+        log_errno(-r, "build /dev");
+        goto out;
+    }
     for (size_t i = 0; i < plan->n_ops; i++) {
         enum mount_kind k = plan->ops[i].kind;
         if ((k == MK_PROTECT || k == MK_PIN) && (r = sandbox_wait_host_ready()) < 0)
@@ -436,14 +446,6 @@ int sandbox_build_root(const struct sandbox_config *cfg)
             log_errno(-r, "make %s read-only", c.late_ro[i]);
             goto out;
         }
-    }
-    if ((r = mount_proc(&c)) < 0) {
-        log_errno(-r, "mount a fresh /proc");
-        goto out;
-    }
-    if ((r = mount_dev(&c, cfg)) < 0) {
-        log_errno(-r, "build /dev");
-        goto out;
     }
     if (plan->synthetic_etc && (r = mount_etc(&c, cfg)) < 0) {
         log_errno(-r, "build the synthetic /etc");

@@ -1,83 +1,22 @@
-/* The seccomp layer: an allow-by-default filter that refuses the calls that
- * give a confined process kernel attack surface or a way out of its
- * namespaces. Denials are EPERM so that programs degrade instead of dying. */
+/* Loads the seccomp filter that seccomp-gen compiled at build time from
+ * seccomp_rules.c: one system call, no libseccomp at run time. */
 #include <errno.h>
-#include <linux/sched.h>
-#include <seccomp.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "sandbox/seccomp.h"
-#include "util/log.h"
-
-const char *const seccomp_denied_names[] = {
-    /* namespaces and mounts: the way out of the view we built */
-    "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount", "fsopen",
-    "fsconfig", "fsmount", "fspick", "mount_setattr", "setns", "unshare",
-    /* keyrings, bpf, perf, userfaultfd, io_uring: large kernel surface */
-    "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
-    "io_uring_setup", "io_uring_enter", "io_uring_register",
-    /* other processes' memory and the kernel itself */
-    "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "open_by_handle_at",
-    "name_to_handle_at", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-    "delete_module", "reboot", "swapon", "swapoff", "acct", "quotactl", "quotactl_fd",
-    "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "syslog", "uselib",
-    "vhangup", "lookup_dcookie", "nfsservctl", "iopl", "ioperm", "_sysctl",
-    "fanotify_init", "pidfd_getfd",
-    NULL,
-};
-
-/* New namespaces through clone(): user, mount, ... */
-#define NS_FLAGS                                                                         \
-    (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |          \
-     CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#include "sandbox/seccomp_bpf.h"
 
 int seccomp_apply(void)
 {
-    int r = 0;
-    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-    if (!ctx)
-        return -ENOMEM;
-    /* Only the native ABI: x32 and i386 calls would slip past a filter
-     * written with x86-64 numbers, so they kill the process. */
-    if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0)
-        goto out;
-    for (size_t i = 0; seccomp_denied_names[i]; i++) {
-        int nr = seccomp_syscall_resolve_name(seccomp_denied_names[i]);
-        if (nr == __NR_SCMP_ERROR)
-            continue; /* not on this architecture */
-        if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
-            goto out;
-    }
-    /* clone3 passes its flags in memory seccomp cannot read: ENOSYS makes
-     * libc fall back to clone(), whose flags we can check. */
-    if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0)
-        goto out;
-    /* Any namespace bit in clone() flags is refused, one rule per bit. */
-    for (unsigned long bit = 1; bit; bit <<= 1) {
-        if (!(NS_FLAGS & bit))
-            continue;
-        if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-                                  SCMP_A0(SCMP_CMP_MASKED_EQ, bit, bit))) < 0)
-            goto out;
-    }
-    /* Terminal injection: the kernel compares only the low 32 bits of the
-     * request, so must we, or TIOCSTI | 1<<32 walks past the filter. */
-    static const unsigned long tty_bad[] = {TIOCSTI, TIOCLINUX};
-    for (size_t i = 0; i < 2; i++)
-        if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-                                  SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, tty_bad[i]))) < 0)
-            goto out;
-    /* personality: only the default persona. The kernel reads 32 bits, so
-     * any set bit among them is refused (libseccomp cannot say "neither 0
-     * nor 0xffffffff" in one rule); even a query then fails with EPERM. */
-    for (unsigned long bit = 1; bit <= 0x80000000UL; bit <<= 1)
-        if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
-                                  SCMP_A0(SCMP_CMP_MASKED_EQ, bit, bit))) < 0)
-            goto out;
-    r = seccomp_load(ctx);
-out:
-    seccomp_release(ctx);
-    return r;
+    struct sock_fprog prog = {
+        .len = (unsigned short)(sizeof seccomp_program / sizeof seccomp_program[0]),
+        .filter = (struct sock_filter *)seccomp_program,
+    };
+    /* no_new_privs is already set (caps_drop_all). */
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+        return -errno;
+    return 0;
 }
