@@ -60,8 +60,10 @@ static void fill_identity(struct sandbox_config *cfg)
     cfg->gid = getgid();
     struct passwd *pw = getpwuid(cfg->uid);
     cfg->user_name = xstrdup(pw ? pw->pw_name : "user");
-    const char *home = getenv("HOME");
-    cfg->home = xstrdup(home ? home : (pw ? pw->pw_dir : "/"));
+    /* The same rule as the policy's ~ (cli_fill_env). */
+    struct policy_env env;
+    cli_fill_env(&env, &(struct common_opts){0});
+    cfg->home = xstrdup(env.home);
 }
 
 /* strict_mode refuses on gaps in what the policy asked to confine;

@@ -209,7 +209,10 @@ static void collect_firewall(const struct sandbox_config *cfg, const struct host
         st = h->landlock_abi >= 4 ? CTL_PARTIAL : CTL_NOT_ENFORCED;
         detail = "without a network namespace only TCP is refused (Landlock); UDP is open";
     }
-    add(c, "network", st, true, ns ? "network namespace" : "Landlock", "firewall", "%s%s",
+    const char *layer = p->network.mode == NET_MODE_HOST ? "none"
+                        : ns                            ? "network namespace"
+                                                        : "Landlock";
+    add(c, "network", st, true, layer, "firewall", "%s%s",
         p->firewall.default_policy && !strcmp(p->firewall.default_policy, "allow")
             ? "default_policy allow asked for, but: " : "",
         detail);

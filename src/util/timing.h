@@ -1,4 +1,4 @@
 /* Phase timestamps on stderr when SANDBOXCTL_TIMING=1: how the start-up
- * budget is spent (bench/startup uses it). Costs one getenv when off. */
+ * budget is spent, for whoever tunes it. Costs one getenv when off. */
 #pragma once
 void timing_mark(const char *phase);
