@@ -140,6 +140,14 @@ int cmd_run(int argc, char **argv)
     journal_recover();
     if (fs_plan_build(p, &cfg.plan) < 0)
         goto out;
+    /* The sandbox must not rewrite the policy that confines it. */
+    for (int i = 0; i < o.n_policies; i++) {
+        int r = fs_plan_protect_file(&cfg.plan, o.policies[i], "policy file");
+        if (r < 0) {
+            log_errno(-r, "protect %s", o.policies[i]);
+            goto out;
+        }
+    }
     cfg.landlock_abi = landlock_abi_version();
     fill_identity(&cfg);
     cfg.cwd = inside_cwd(&cfg.plan);

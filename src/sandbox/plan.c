@@ -439,6 +439,33 @@ static int open_beneath(int dirfd, const char *rel, int flags)
 /* Placeholders are created relative to the workspace and never through a
  * symlink that leads out of it: set-up must not write where an attacker
  * pointed it. */
+int fs_plan_protect_file(struct fs_plan *plan, const char *path, const char *why)
+{
+    _cleanup_free_ char *real = realpath(path, NULL);
+    if (!real)
+        return -errno;
+    if (!plan->workspace_writable || !path_has_prefix(real, plan->workspace) ||
+        strcmp(real, plan->workspace) == 0)
+        return 0; /* read-only where it is, or not visible at all */
+    /* Each directory on the way is pinned, so that renaming one cannot
+     * put a rewritten copy where the path was. */
+    _cleanup_free_ char *walk = xstrdup(real);
+    for (char *slash = walk + strlen(plan->workspace) + 1; (slash = strchr(slash, '/'));
+         slash++) {
+        *slash = '\0';
+        if (!find_op(plan, walk))
+            add_op(plan, walk, MK_PIN, why)->is_dir = true;
+        *slash = '/';
+    }
+    struct mount_op *op = find_op(plan, real);
+    if (op)
+        op->kind = MK_PROTECT;
+    else
+        add_op(plan, real, MK_PROTECT, why);
+    qsort(plan->ops, plan->n_ops, sizeof *plan->ops, op_depth_cmp);
+    return 0;
+}
+
 int fs_plan_create_placeholders(struct fs_plan *plan)
 {
     if (!plan->n_placeholders)

@@ -52,6 +52,9 @@ struct fs_plan {
 };
 
 int fs_plan_build(const struct policy *p, struct fs_plan *plan);
+/* Make an existing file or directory (a policy file) read-only inside, if
+ * it lies in the writable workspace. */
+int fs_plan_protect_file(struct fs_plan *plan, const char *path, const char *why);
 /* Create the placeholders (supervisor, on the host, before the sandbox). */
 int fs_plan_create_placeholders(struct fs_plan *plan);
 /* Remove the placeholders that are still ours and still empty. */
