@@ -211,28 +211,66 @@ echo original-hook" "$(cat "$WS/.git/hooks/pre-commit")" "pre-commit hook"
     as_user git -C "$WS" status >/dev/null || fail "git status fails after the run"
 }
 
+test_protected_paths_absent() {
+    # No .git, no .claude, nothing: the protected names are still uncreatable.
+    local attack='
+        a() { if sh -c "$1" 2>/dev/null; then echo "PWNED: $1"; else echo "blocked: $1"; fi; }
+        a "mkdir -p .git/hooks && echo evil > .git/hooks/pre-commit"
+        a "mkdir -p .git && printf \"[core]\\n\\thooksPath = /tmp\\n\" > .git/config"
+        a "git init -q . && echo evil > .git/hooks/pre-commit"
+        a "mkdir -p .claude/commands && echo evil > .claude/commands/x.md"
+        a "mkdir -p .claude/agents && echo evil > .claude/agents/x.md"
+        a "mkdir -p .vscode && echo {} > .vscode/settings.json"
+        a "echo evil > .bashrc"'
+    local ws2=$T/run/ws2
+    user_dir "$ws2"
+    echo "# baseline (unsandboxed, in a copy of the workspace)"
+    run_capture as_user sh -c "cd '$ws2' && $attack"
+    [[ $(grep -c '^PWNED' <<<"$OUT") == 7 ]] || skip "not all writes work unsandboxed"
+    run_capture sbx run -- sh -c "$attack"
+    assert_not_contains "$OUT" "PWNED"
+    local f
+    for f in .git/hooks/pre-commit .git/config .claude/commands/x.md .claude/agents/x.md .vscode/settings.json .bashrc; do
+        [[ ! -s $WS/$f ]] || fail "$WS/$f written on the host: $(head -c 100 "$WS/$f")"
+    done
+    # Directories the command created on its own (.git, .claude) may stay;
+    # the protected names themselves must not.
+    for f in .git/hooks .git/config .claude/commands .claude/agents .vscode .bashrc; do
+        [[ ! -e $WS/$f ]] || fail "placeholder left in the workspace: $f"
+    done
+}
+
 test_protected_rename_parent() {
     local ws2=$T/run/ws2
     user_dir "$ws2"
     make_git_ws "$ws2"
     make_git_ws "$WS"
     local attack='
-        mv .git .git-old 2>/dev/null; mkdir -p .git/hooks; echo evil > .git/hooks/pre-commit
+        mv .git .git-old 2>/dev/null && cp -a .git-old .git; mkdir -p .git/hooks; echo evil > .git/hooks/pre-commit
         mv .git-old/hooks .git-old/h2 2>/dev/null; mkdir -p .git-old/hooks; echo evil > .git-old/hooks/pre-commit
         mv .claude .claude-old 2>/dev/null; mkdir -p .claude/commands; echo evil > .claude/commands/x.md
         true'
     baseline "rename .git then write hooks" as_user sh -c "cd '$ws2' && $attack && grep -q evil .git/hooks/pre-commit"
     run_capture sbx run -- sh -c "$attack"
-    local f
-    for f in .git/hooks/pre-commit .git-old/hooks/pre-commit .git-old/h2/pre-commit .claude/commands/x.md .claude-old/commands/x.md; do
-        if [[ -f $WS/$f ]] && grep -q evil "$WS/$f"; then
-            fail "persistence through rename: $WS/$f written on the host"
+    # What git and Claude Code would read on the host afterwards: the
+    # repository git finds from the workspace, any git directory (HEAD +
+    # hooks/) anywhere in the workspace, and .claude/commands.
+    local gd
+    gd=$(as_user git -C "$WS" rev-parse --absolute-git-dir 2>&1)
+    echo "git dir found from the workspace: $gd"
+    [[ -d $gd ]] || fail "the workspace is no longer a git repository: $gd"
+    [[ -f $gd/hooks/pre-commit ]] && ! grep -q evil "$gd/hooks/pre-commit" ||
+        fail "hooks of the repository ($gd) were replaced: $(ls -la "$gd/hooks" 2>&1 | head -5)"
+    local head
+    while IFS= read -r head; do
+        local d=${head%/HEAD}
+        if grep -rqs evil "$d/hooks"; then
+            fail "persistence through rename: git dir $d has an attacker hook"
         fi
-    done
-    # Whatever name the repository has now, its hooks are unchanged.
-    run_capture sh -c "grep -rl evil '$WS' 2>/dev/null | grep -v '^$WS/\\.git-old/objects'"
-    assert_not_contains "$OUT" "/hooks/" "files containing 'evil' on the host"
-    assert_not_contains "$OUT" "commands/" "files containing 'evil' on the host"
+    done < <(find "$WS" -name HEAD -type f)
+    if grep -rqs evil "$WS/.claude/commands"; then
+        fail "persistence through rename: $WS/.claude/commands written"
+    fi
 }
 
 test_no_placeholders_after_run() {

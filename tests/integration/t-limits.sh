@@ -104,3 +104,22 @@ test_default_limits() {
     # ulimit -f is in 512-byte blocks (bash) or KiB; 8192 MiB either way
     [[ $fsize == $((8192 * 2048)) || $fsize == $((8192 * 1024)) ]] || fail "default fsize $fsize"
 }
+
+test_memory_limit_total() {
+    # Four processes of 40 MiB each under a 64 MiB limit: a per-process
+    # RLIMIT_AS lets them through, a whole-sandbox limit does not.
+    limits_policy '"resources": {"memory_mb": 64}'
+    run_capture sbx check --policy "$LP"
+    local mline
+    mline=$(grep -i 'memory' <<<"$OUT$ERR" | grep -iE 'partial|not enforced' | head -1)
+    if [[ $RC == 2 && -n $mline ]]; then
+        skip "check says the memory limit is not whole-sandbox on this host: ${mline//  / }"
+    fi
+    local attack='for i in 1 2 3 4; do '"$PY"' -c "import time; b = b\"x\" * (40 << 20); print(\"held\", flush=True); time.sleep(3)" & done; wait'
+    baseline "4 x 40 MiB at once" as_user sh -c "$attack"
+    assert_eq 4 "$(grep -c held <<<"$OUT")" "processes that allocated outside"
+    run_capture sbx run --policy "$LP" -- sh -c "$attack"
+    local n
+    n=$(grep -c held <<<"$OUT")
+    ((n < 4)) || fail "all 4 processes held 40 MiB each under a 64 MiB limit"
+}

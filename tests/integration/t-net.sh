@@ -87,3 +87,15 @@ test_raw_socket() {
     baseline "socket(AF_INET, SOCK_RAW)" probe raw_socket
     sandboxed_fails "socket(AF_INET, SOCK_RAW)" sbx_probe -- raw_socket
 }
+
+test_inside_listener_unreachable() {
+    # A server inside the sandbox on 127.0.0.1 is not reachable from the host.
+    local ready=$WS/ready
+    bg_user "$SBX" run -- "$PY" -c "$PROBE" tcp_server 127.0.0.1 "$ready"
+    wait_for 10 test -s "$ready" || fail "server inside did not start"
+    PORT=$(cat "$ready")
+    # (baseline: a host server on a port is reachable -- shown by the
+    # other tests; here the attack is from the host inwards)
+    sandboxed_fails "connect from the host to 127.0.0.1:$PORT inside" probe tcp_connect 127.0.0.1 "$PORT"
+    assert_not_contains "$OUT" "hello-from-host"
+}

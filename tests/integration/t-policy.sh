@@ -129,3 +129,15 @@ test_quiet_and_stdio() {
     assert_succeeds as_user sh -c "echo piped-in | timeout 30 '$SBX' run --quiet -- cat"
     assert_eq "piped-in" "$OUT" "stdin passed through"
 }
+
+test_policy_file_not_writable_inside() {
+    # PEERS attack class "the sandbox rewriting its own policy": a policy
+    # file that lies in the workspace must not be writable from inside.
+    base_policy "$WS/policy.json" '"resources": {"pids": 100}'
+    local before
+    before=$(cat "$WS/policy.json")
+    baseline "overwrite the policy" as_user sh -c "cp '$WS/policy.json' '$T/run/p.bak' && echo '{}' > '$WS/policy.json'"
+    cp "$T/run/p.bak" "$WS/policy.json"
+    run_capture sbx run --policy "$WS/policy.json" -- sh -c "echo '{}' > '$WS/policy.json'"
+    assert_eq "$before" "$(cat "$WS/policy.json")" "policy file after the run"
+}

@@ -140,3 +140,38 @@ test_env_filtering() {
     assert_contains "$OUT" $'\n'"SBX_KEEP_ME=1" "environment inside"
     assert_contains "$OUT" $'\n'"HOME=$HOME" "environment inside"
 }
+
+test_env_loader_variables_filtered() {
+    # LD_PRELOAD/LD_AUDIT from outside must not reach the command inside.
+    run_capture as_user env LD_PRELOAD=/nonexistent-sbxit.so LD_AUDIT=/nonexistent-sbxit2.so \
+        timeout 30 "$SBX" run -- /usr/bin/env
+    [[ $RC == 0 ]] || fail "sandboxctl run env failed ($RC)"
+    assert_not_contains "$OUT" "LD_PRELOAD=" "environment inside"
+    assert_not_contains "$OUT" "LD_AUDIT=" "environment inside"
+}
+
+test_signal_forwarding() {
+    # SIGTERM to sandboxctl ends the command inside promptly; nothing stays.
+    local mark=77.$(rand)
+    bg_user "$SBX" run -- sleep "$mark"
+    local pid=$BG_PID
+    wait_for 5 pgrep -f "^sleep $mark" >/dev/null || fail "sandboxed sleep did not start"
+    kill -TERM "$pid"
+    local t0=$SECONDS rc=0
+    wait "$pid" || rc=$?
+    echo "sandboxctl exited $rc after SIGTERM"
+    ((SECONDS - t0 < 5)) || fail "sandboxctl took $((SECONDS - t0)) s to stop"
+    [[ $rc == 143 ]] || fail "exit status after SIGTERM: expected 143, got $rc"
+    sleep 0.2
+    local left
+    left=$(pgrep -f "^sleep $mark")
+    [[ -z $left ]] || fail "sandboxed process survived: $left"
+}
+
+test_mknod() {
+    require_root "only root can mknod outside"
+    baseline "mknod c 1 1 (/dev/mem)" mknod "$T/run/mem" c 1 1
+    rm -f "$T/run/mem"
+    sandboxed_fails "mknod c 1 1 (/dev/mem) in the workspace" sbx run -- mknod "$WS/mem" c 1 1
+    [[ ! -e $WS/mem ]] || fail "device node created in the workspace"
+}
