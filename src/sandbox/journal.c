@@ -40,28 +40,28 @@ static char *journal_path(const char *dir, pid_t pid)
     return xasprintf("%s/" PREFIX "%d", dir, (int)pid);
 }
 
-void journal_write(const struct fs_plan *plan)
+FILE *journal_open(void)
 {
-    if (!plan->n_placeholders)
-        return;
     _cleanup_free_ char *dir = journal_dir(true);
     if (!dir) {
         log_warn("no private runtime directory: placeholders would be left behind if "
                  "sandboxctl were killed");
-        return;
+        return NULL;
     }
     _cleanup_free_ char *path = journal_path(dir, getpid());
-    FILE *f = fopen(path, "we");
-    if (!f)
+    return fopen(path, "we");
+}
+
+/* One line per placeholder, flushed as soon as it exists: a kill between
+ * two creations still leaves a record of every one made so far. */
+void journal_record(const struct fs_plan *plan, const struct placeholder *ph, void *data)
+{
+    FILE *f = data;
+    if (!f || strchr(plan->workspace, '\n') || strchr(ph->path, '\n'))
         return;
-    for (size_t i = 0; i < plan->n_placeholders; i++) {
-        const struct placeholder *ph = &plan->placeholders[i];
-        if (!ph->ino || strchr(plan->workspace, '\n') || strchr(ph->path, '\n'))
-            continue;
-        fprintf(f, "%" PRIu64 " %" PRIu64 " %c %s/%s\n", ph->dev, ph->ino, ph->is_dir ? 'd' : 'f',
-                plan->workspace, ph->path);
-    }
-    fclose(f);
+    fprintf(f, "%" PRIu64 " %" PRIu64 " %c %s/%s\n", ph->dev, ph->ino, ph->is_dir ? 'd' : 'f',
+            plan->workspace, ph->path);
+    fflush(f);
 }
 
 void journal_remove(void)

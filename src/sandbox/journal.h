@@ -3,9 +3,13 @@
 #pragma once
 #include "sandbox/plan.h"
 
-/* Write our record (after the placeholders exist). Failure is not fatal:
- * it only loses crash recovery, and says so. */
-void journal_write(const struct fs_plan *plan);
+#include <stdio.h>
+
+/* Open our record before the placeholders are made; NULL (with a warning)
+ * only loses crash recovery. */
+FILE *journal_open(void);
+/* A placeholder_cb: append one placeholder to the record. */
+void journal_record(const struct fs_plan *plan, const struct placeholder *ph, void *data);
 /* Remove our record (after the placeholders are gone). */
 void journal_remove(void);
 /* Clean up after runs whose supervisor died: their placeholders, then

@@ -320,6 +320,12 @@ static void add_protected(struct fs_plan *plan, const struct policy *p)
                         S_ISDIR(st.st_mode);
                 break;
             }
+            /* A directory we cannot write in, the sandbox cannot either
+             * (same uid, no capabilities): nothing to protect there. */
+            _cleanup_free_ char *parent = xstrdup(full);
+            *strrchr(parent, '/') = '\0';
+            if (access(parent, W_OK) < 0)
+                break;
             if (!find_op(plan, full)) {
                 plan->placeholders = xrealloc(plan->placeholders, (plan->n_placeholders + 1) *
                                                                       sizeof *plan->placeholders);
@@ -466,7 +472,7 @@ int fs_plan_protect_file(struct fs_plan *plan, const char *path, const char *why
     return 0;
 }
 
-int fs_plan_create_placeholders(struct fs_plan *plan)
+int fs_plan_create_placeholders(struct fs_plan *plan, placeholder_cb created, void *data)
 {
     if (!plan->n_placeholders)
         return 0;
@@ -498,6 +504,8 @@ int fs_plan_create_placeholders(struct fs_plan *plan)
         }
         ph->dev = st.st_dev;
         ph->ino = st.st_ino;
+        if (created)
+            created(plan, ph, data);
     }
     return 0;
 }

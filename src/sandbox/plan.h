@@ -56,7 +56,10 @@ int fs_plan_build(const struct policy *p, struct fs_plan *plan);
  * it lies in the writable workspace. */
 int fs_plan_protect_file(struct fs_plan *plan, const char *path, const char *why);
 /* Create the placeholders (supervisor, on the host, before the sandbox). */
-int fs_plan_create_placeholders(struct fs_plan *plan);
+typedef void (*placeholder_cb)(const struct fs_plan *plan, const struct placeholder *ph,
+                               void *data);
+/* `created` runs after each one exists, so it can be recorded at once. */
+int fs_plan_create_placeholders(struct fs_plan *plan, placeholder_cb created, void *data);
 /* Remove the placeholders that are still ours and still empty. */
 void fs_plan_remove_placeholders(struct fs_plan *plan);
 void fs_plan_free(struct fs_plan *plan);

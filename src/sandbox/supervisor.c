@@ -140,9 +140,14 @@ static int prepare_host(struct supervision *s)
     timing_mark("cgroup ready");
     if (cfg->use_namespaces) {
         /* Without namespaces nothing could mount over them: no placeholders. */
-        if (fs_plan_create_placeholders(&cfg->plan) < 0)
-            return -1;
-        journal_write(&cfg->plan);
+        if (cfg->plan.n_placeholders) {
+            FILE *journal = journal_open();
+            int r = fs_plan_create_placeholders(&cfg->plan, journal_record, journal);
+            if (journal)
+                fclose(journal);
+            if (r < 0)
+                return -1;
+        }
     }
     timing_mark("placeholders ready");
     return 0;

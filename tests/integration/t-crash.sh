@@ -5,11 +5,12 @@ test_killed_supervisor_placeholders_recovered() {
     local marker="31.$RANDOM"
     bg_user "$SBX" run -q -- sleep "$marker"
     local i
+    # .claude is the last placeholder made; once it exists, all do.
     for i in $(seq 1 100); do
-        [[ -e $WS/.bashrc ]] && break
+        [[ -e $WS/.claude ]] && break
         sleep 0.05
     done
-    [[ -e $WS/.bashrc ]] || fail "no placeholder appeared while the sandbox ran"
+    [[ -e $WS/.bashrc && -e $WS/.claude ]] || fail "no placeholders appeared while the sandbox ran"
     kill -KILL "$BG_PID"
     wait "$BG_PID" 2>/dev/null
     sleep 0.3
