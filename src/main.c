@@ -44,6 +44,12 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "doctor"))
         return cmd_doctor(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export"))
+        return cmd_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "convert"))
+        return cmd_convert(argc - 1, argv + 1);
+    if (!strcmp(cmd, "init"))
+        return cmd_init(argc - 1, argv + 1);
     log_error("unknown command \"%s\" (commands: run, check, doctor; see --help)", cmd);
     return 2;
 }
