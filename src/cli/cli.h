@@ -38,6 +38,7 @@ int parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed,
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 int cmd_export(int argc, char **argv);   /* src/export */
 int cmd_convert(int argc, char **argv);  /* src/export */
 int cmd_init(int argc, char **argv);     /* src/configurator */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/run_audit.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/controls.h"
 #include "sandbox/environ.h"
@@ -70,7 +71,7 @@ static void fill_identity(struct sandbox_config *cfg)
  * otherwise one warning line names them. Built-in default limits that this
  * host can only approximate are not worth a warning on every run: `check`
  * lists them. */
-static int judge_gaps(const struct sandbox_config *cfg)
+static int judge_gaps(const struct sandbox_config *cfg, struct controls *out)
 {
     struct host_support h = {.userns = cfg->use_namespaces, .landlock_abi = cfg->landlock_abi,
                              .seccomp = true};
@@ -109,7 +110,7 @@ static int judge_gaps(const struct sandbox_config *cfg)
             log_warn("%zu observation control(s) not available (audit); confinement is "
                      "unaffected", obs);
     }
-    controls_free(&c);
+    *out = c;
     return r;
 }
 
@@ -155,7 +156,17 @@ int cmd_run(int argc, char **argv)
     if (p->network.mode == NET_MODE_HOST)
         log_warn("network mode host: NO network isolation, the command uses the host's "
                  "network as it is");
-    if (judge_gaps(&cfg) < 0)
+    struct audit_log log = {.fd = -1};
+    struct controls controls = {0};
+    if (run_audit_open(&cfg, &log) < 0)
+        goto out;
+    if (judge_gaps(&cfg, &controls) < 0) {
+        if (cfg.audit)
+            audit_event(cfg.audit, "run.refused",
+                        json_pack("{s:s}", "reason", "strict_mode: controls not enforceable"));
+        goto out;
+    }
+    if (run_audit_start(&cfg, &controls, o.policies, o.n_policies) < 0)
         goto out;
     const char *tmpdir = cfg.plan.temp;
     if (!cfg.use_namespaces) {
@@ -175,9 +186,13 @@ int cmd_run(int argc, char **argv)
     cfg.envp = environ_build(environ, p, tmpdir);
     fflush(NULL);
     timing_mark("config ready");
-    code = supervisor_run(&cfg);
+    struct run_result res;
+    code = supervisor_run(&cfg, &res);
     timing_mark("supervisor done");
+    run_audit_end(&cfg, &res);
 out:
+    controls_free(&controls);
+    audit_close(&log);
     if (cfg.hosts_tmp) {
         rm_tree(cfg.hosts_tmp);
         free(cfg.hosts_tmp);

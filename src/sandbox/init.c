@@ -251,7 +251,7 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
         kill(-1, SIGKILL);
         while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
             ;
-        syncmsg_send_status(sync_fd, SYNC_EXITED, status);
+        syncmsg_send_exit(sync_fd, status);
         _exit(wait_status_to_exit(status));
     }
 }

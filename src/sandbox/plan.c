@@ -445,6 +445,20 @@ static int open_beneath(int dirfd, const char *rel, int flags)
 /* Placeholders are created relative to the workspace and never through a
  * symlink that leads out of it: set-up must not write where an attacker
  * pointed it. */
+/* Each directory between a writable tree's root and path is pinned, so
+ * that renaming one cannot put another copy where the path was. */
+static void pin_parents(struct fs_plan *plan, const char *root, const char *path,
+                        const char *why)
+{
+    _cleanup_free_ char *walk = xstrdup(path);
+    for (char *slash = walk + strlen(root) + 1; (slash = strchr(slash, '/')); slash++) {
+        *slash = '\0';
+        if (!find_op(plan, walk))
+            add_op(plan, walk, MK_PIN, why)->is_dir = true;
+        *slash = '/';
+    }
+}
+
 int fs_plan_protect_file(struct fs_plan *plan, const char *path, const char *why)
 {
     _cleanup_free_ char *real = realpath(path, NULL);
@@ -453,21 +467,33 @@ int fs_plan_protect_file(struct fs_plan *plan, const char *path, const char *why
     if (!plan->workspace_writable || !path_has_prefix(real, plan->workspace) ||
         strcmp(real, plan->workspace) == 0)
         return 0; /* read-only where it is, or not visible at all */
-    /* Each directory on the way is pinned, so that renaming one cannot
-     * put a rewritten copy where the path was. */
-    _cleanup_free_ char *walk = xstrdup(real);
-    for (char *slash = walk + strlen(plan->workspace) + 1; (slash = strchr(slash, '/'));
-         slash++) {
-        *slash = '\0';
-        if (!find_op(plan, walk))
-            add_op(plan, walk, MK_PIN, why)->is_dir = true;
-        *slash = '/';
-    }
+    pin_parents(plan, plan->workspace, real, why);
     struct mount_op *op = find_op(plan, real);
     if (op)
         op->kind = MK_PROTECT;
     else
         add_op(plan, real, MK_PROTECT, why);
+    qsort(plan->ops, plan->n_ops, sizeof *plan->ops, op_depth_cmp);
+    return 0;
+}
+
+int fs_plan_hide(struct fs_plan *plan, const char *path, const char *why)
+{
+    const struct mount_op *cover = covering_op(plan, path);
+    if (!cover || cover->kind == MK_TMPFS)
+        return 0; /* not visible inside, or behind the private tmpfs */
+    if (strcmp(cover->path, path) == 0)
+        return -EBUSY; /* the visible tree itself: cannot be hidden and kept */
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return -errno;
+    if (cover->kind == MK_BIND_RW)
+        pin_parents(plan, cover->path, path, why);
+    struct mount_op *op = find_op(plan, path);
+    if (op)
+        op->kind = MK_MASK;
+    else
+        add_op(plan, path, MK_MASK, why)->is_dir = S_ISDIR(st.st_mode);
     qsort(plan->ops, plan->n_ops, sizeof *plan->ops, op_depth_cmp);
     return 0;
 }

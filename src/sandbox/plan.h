@@ -52,6 +52,9 @@ struct fs_plan {
 };
 
 int fs_plan_build(const struct policy *p, struct fs_plan *plan);
+/* Mask an existing path inside the sandbox if a visible tree holds it (the
+ * audit log's directory). -EBUSY when it is a visible tree itself. */
+int fs_plan_hide(struct fs_plan *plan, const char *path, const char *why);
 /* Make an existing file or directory (a policy file) read-only inside, if
  * it lies in the writable workspace. */
 int fs_plan_protect_file(struct fs_plan *plan, const char *path, const char *why);

@@ -9,6 +9,7 @@
 #include "sandbox/plan.h"
 
 enum cgroup_mode { CG_NONE, CG_V2, CG_V1 };
+struct audit_log;
 
 struct sandbox_config {
     const struct policy *policy;
@@ -26,6 +27,7 @@ struct sandbox_config {
     size_t ld_so_cache_len;
     enum cgroup_mode cgroup;
     int landlock_abi;           /* 0: unavailable */
+    struct audit_log *audit;    /* NULL: no audit trail for this run */
     const void *cgroup_handle;  /* the supervisor's struct cgroup */
     /* --no-namespaces: the command joins the cgroup itself, before exec. */
     int (*cgroup_self_attach)(const struct sandbox_config *cfg);

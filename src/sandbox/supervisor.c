@@ -14,9 +14,12 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/journal.h"
 #include "sandbox/supervisor.h"
@@ -54,23 +57,46 @@ static pid_t clone_sandbox(unsigned long flags, int *pidfd)
     return (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, NULL);
 }
 
+/* One line on stderr and one audit event per limit the run ran into. */
 static void report_limits(const struct sandbox_config *cfg, const struct cgroup *cg, int status,
-                          bool timed_out)
+                          bool timed_out, struct run_result *res)
 {
     const struct resource_limits *lim = &cfg->policy->resources;
     struct cgroup_usage u;
     cgroup_usage(cg, &u);
-    if (timed_out)
-        log_error("killed: timeout %llu s reached", (unsigned long long)lim->timeout_seconds);
-    else if (u.oom_kills)
-        log_error("killed: memory limit %llu MiB reached", (unsigned long long)lim->memory_mb);
-    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXFSZ)
-        log_error("killed: file size limit %llu MiB reached", (unsigned long long)lim->fsize_mb);
-    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)
-        log_error("killed: CPU time limit %llu s reached", (unsigned long long)lim->cpu_seconds);
-    if (u.pids_refused)
+    res->peak_memory = u.peak_memory;
+    res->pids_refused = u.pids_refused;
+    res->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    unsigned long long value = 0;
+    if (timed_out) {
+        res->limit_hit = "timeout";
+        value = lim->timeout_seconds;
+        log_error("killed: timeout %llu s reached", value);
+    } else if (u.oom_kills) {
+        res->limit_hit = "memory";
+        value = lim->memory_mb;
+        log_error("killed: memory limit %llu MiB reached", value);
+    } else if (res->signal == SIGXFSZ) {
+        res->limit_hit = "fsize";
+        value = lim->fsize_mb;
+        log_error("killed: file size limit %llu MiB reached", value);
+    } else if (res->signal == SIGXCPU) {
+        res->limit_hit = "cpu";
+        value = lim->cpu_seconds;
+        log_error("killed: CPU time limit %llu s reached", value);
+    }
+    if (res->limit_hit && cfg->audit)
+        audit_event(cfg->audit, "limit.hit",
+                    json_pack("{s:s, s:I}", "limit", res->limit_hit, "value", (json_int_t)value));
+    if (u.pids_refused) {
         log_error("process limit %llu reached: %llu fork(s) refused",
                   (unsigned long long)lim->pids, (unsigned long long)u.pids_refused);
+        if (cfg->audit)
+            audit_event(cfg->audit, "limit.hit",
+                        json_pack("{s:s, s:I, s:I}", "limit", "pids", "value",
+                                  (json_int_t)lim->pids, "refused",
+                                  (json_int_t)u.pids_refused));
+    }
 }
 
 static int attach_self(const struct sandbox_config *cfg)
@@ -117,6 +143,7 @@ struct supervision {
     bool setup_failed, have_status, timed_out, killed, over_quota, cleaned;
     int exit_code;
     int cmd_status;
+    struct run_result *res;
 };
 
 static bool send_byte(int fd, char c)
@@ -244,6 +271,9 @@ static void on_message(struct supervision *s)
     if (m.kind == SYNC_EXITED) {
         timing_mark("command exited");
         s->cmd_status = m.status;
+        s->res->utime_us = m.utime_us;
+        s->res->stime_us = m.stime_us;
+        s->res->maxrss_kib = m.maxrss_kib;
         s->have_status = true;
         /* Everything in the sandbox is gone: tidy the host while init
          * tears its namespaces down. */
@@ -279,6 +309,10 @@ static void on_quota_tick(struct supervision *s)
         return;
     s->over_quota = true;
     log_error("killed: workspace size limit %.3g GiB reached (%s)", gb, s->cfg->plan.workspace);
+    s->res->limit_hit = "workspace_size";
+    if (s->cfg->audit)
+        audit_event(s->cfg->audit, "limit.hit",
+                    json_pack("{s:s, s:f}", "limit", "workspace_size", "value_gb", gb));
     kill(s->pid, SIGKILL);
 }
 
@@ -322,11 +356,18 @@ static void finish(struct supervision *s)
     bool wait_init = !s->have_status || s->cg.mode != CG_NONE || !s->cfg->use_namespaces;
     if (!wait_init) {
         s->exit_code = wait_status_to_exit(s->cmd_status);
-        report_limits(s->cfg, &s->cg, s->cmd_status, s->timed_out);
+        report_limits(s->cfg, &s->cg, s->cmd_status, s->timed_out, s->res);
         return;
     }
-    while (waitpid(s->pid, &init_status, 0) < 0 && errno == EINTR)
+    struct rusage ru;
+    while (wait4(s->pid, &init_status, 0, &ru) < 0 && errno == EINTR)
         ;
+    if (!s->cfg->use_namespaces) {
+        /* No init to report: the command was our own child. */
+        s->res->utime_us = (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
+        s->res->stime_us = (int64_t)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+        s->res->maxrss_kib = ru.ru_maxrss;
+    }
     timing_mark("init reaped");
     /* Messages init sent just before it exited (at most two are queued). */
     for (int i = 0; s->ctl >= 0 && i < 3 && !s->have_status && !s->setup_failed; i++) {
@@ -348,13 +389,16 @@ static void finish(struct supervision *s)
     } else {
         s->exit_code = WIFEXITED(init_status) ? WEXITSTATUS(init_status) : EXIT_SETUP_FAILED;
     }
-    report_limits(s->cfg, &s->cg, s->cmd_status, s->timed_out);
+    report_limits(s->cfg, &s->cg, s->cmd_status, s->timed_out, s->res);
 }
 
-int supervisor_run(struct sandbox_config *cfg)
+int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
 {
     struct supervision s = {.cfg = cfg, .pid = -1, .pidfd = -1, .ctl = -1, .sfd = -1,
-                            .tfd = -1, .qfd = -1, .exit_code = EXIT_SETUP_FAILED};
+                            .tfd = -1, .qfd = -1, .exit_code = EXIT_SETUP_FAILED, .res = res};
+    *res = (struct run_result){0};
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     sigset_t relay, old;
     sigemptyset(&relay);
     for (size_t i = 0; i < ARRAY_SIZE(relayed_signals); i++)
@@ -382,5 +426,9 @@ int supervisor_run(struct sandbox_config *cfg)
         if (fds[i] >= 0)
             close(fds[i]);
     sigprocmask(SIG_SETMASK, &old, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    res->wall_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    res->exit_code = s.exit_code;
+    res->setup_failed = s.setup_failed;
     return s.exit_code;
 }

@@ -1,0 +1,275 @@
+/* Appending to the audit log. Several supervisors may share one log: each
+ * append happens under an exclusive flock, reads the head record (line
+ * count and hash of the last line), writes one whole line with a single
+ * write(2), and updates the head. A write that fails half-way is cut back
+ * so that no torn line stays behind. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "util/cleanup.h"
+#include "util/fileutil.h"
+#include "util/log.h"
+
+#define DEFAULT_MAX_BYTES (64ULL << 20)
+#define DEFAULT_KEEP 5
+
+char *audit_default_path(const char *policy_path)
+{
+    if (policy_path && policy_path[0])
+        return xstrdup(policy_path);
+    const char *state = getenv("XDG_STATE_HOME");
+    if (state && state[0] == '/')
+        return xasprintf("%s/sandboxctl/audit.jsonl", state);
+    const char *home = getenv("HOME");
+    return xasprintf("%s/.local/state/sandboxctl/audit.jsonl",
+                     home && home[0] == '/' ? home : "/tmp");
+}
+
+/* Parents are created private: nothing but this user may list the log. */
+static int make_parents(const char *path)
+{
+    _cleanup_free_ char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return -errno;
+            *p = c;
+            if (!c)
+                break;
+        }
+    }
+    return 0;
+}
+
+void audit_new_run_id(struct audit_log *log)
+{
+    uint8_t r[8] = {0};
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
+        memcpy(r, &(pid_t){getpid()}, sizeof(pid_t));
+    char ts[40];
+    audit_timestamp(ts);
+    /* Sortable by start time, unique by the random part: 20261127T105000-1a2b... */
+    snprintf(log->run_id, sizeof log->run_id,
+             "%.4s%.2s%.2sT%.2s%.2s%.2s-%02x%02x%02x%02x%02x%02x%02x%02x", ts, ts + 5, ts + 8,
+             ts + 11, ts + 14, ts + 17, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+}
+
+int audit_open(struct audit_log *log, const char *path)
+{
+    *log = (struct audit_log){.fd = -1, .max_bytes = DEFAULT_MAX_BYTES, .keep = DEFAULT_KEEP};
+    int r = make_parents(path);
+    if (r < 0)
+        return r;
+    log->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (log->fd < 0)
+        return -errno;
+    log->path = xstrdup(path);
+    log->head_path = xasprintf("%s.head", path);
+    audit_new_run_id(log);
+    return 0;
+}
+
+/* The last line of the log, found from its end: for a missing head. */
+static int scan_last_line(int fd, uint64_t *lines, char hash[65])
+{
+    *lines = 0;
+    memcpy(hash, AUDIT_ZERO_HASH, 65);
+    _cleanup_close_ int rfd = -1;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    rfd = open(path, O_RDONLY | O_CLOEXEC);
+    if (rfd < 0)
+        return -errno;
+    FILE *f = fdopen(TAKE_FD(rfd), "r");
+    if (!f)
+        return -errno;
+    char *line = NULL, *last = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        if (line[n - 1] != '\n')
+            break; /* a torn tail is not part of the chain */
+        free(last);
+        last = strndup(line, (size_t)n - 1);
+        (*lines)++;
+    }
+    if (last)
+        audit_sha256_hex(last, strlen(last), hash);
+    free(line);
+    free(last);
+    fclose(f);
+    return 0;
+}
+
+static int read_head(struct audit_log *log, uint64_t *lines, char hash[65])
+{
+    _cleanup_free_ char *text = NULL;
+    unsigned long long n;
+    char h[65];
+    if (read_file(log->head_path, 256, &text, NULL) == 0 &&
+        sscanf(text, "%llu %64s", &n, h) == 2 && strlen(h) == 64) {
+        *lines = n;
+        memcpy(hash, h, 65);
+        return 0;
+    }
+    return scan_last_line(log->fd, lines, hash);
+}
+
+static int write_head(struct audit_log *log, uint64_t lines, const char *hash)
+{
+    _cleanup_free_ char *tmp = xasprintf("%s.tmp", log->head_path);
+    _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -errno;
+    char buf[128];
+    int len = snprintf(buf, sizeof buf, "%llu %s\n", (unsigned long long)lines, hash);
+    int r = write_all(fd, buf, (size_t)len);
+    if (r == 0 && log->fsync_mode == AUDIT_FSYNC_EVERY)
+        fsync(fd);
+    if (r == 0 && rename(tmp, log->head_path) < 0)
+        r = -errno;
+    return r;
+}
+
+/* Another supervisor may have rotated the file under us. */
+static int reopen_if_rotated(struct audit_log *log)
+{
+    struct stat a, b;
+    if (fstat(log->fd, &a) == 0 && stat(log->path, &b) == 0 && a.st_ino == b.st_ino &&
+        a.st_dev == b.st_dev)
+        return 0;
+    int fd = open(log->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -errno;
+    close(log->fd);
+    log->fd = fd;
+    return 1;
+}
+
+/* audit.jsonl -> audit.jsonl.1 -> ... ; the chain continues in the new
+ * file: its first line's prev is the last hash of the old one. */
+static int rotate(struct audit_log *log)
+{
+    for (unsigned k = log->keep; k >= 1; k--) {
+        _cleanup_free_ char *from = k == 1 ? xstrdup(log->path) : xasprintf("%s.%u", log->path, k - 1);
+        _cleanup_free_ char *to = xasprintf("%s.%u", log->path, k);
+        if (rename(from, to) < 0 && errno != ENOENT)
+            return -errno;
+    }
+    int fd = open(log->path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return -errno;
+    /* Keep our lock: take it on the new file before letting go of the old. */
+    flock(fd, LOCK_EX);
+    close(log->fd);
+    log->fd = fd;
+    return 0;
+}
+
+static int append_locked(struct audit_log *log, json_t *obj)
+{
+    int r = reopen_if_rotated(log);
+    if (r < 0)
+        return r;
+    if (r > 0 && flock(log->fd, LOCK_EX) < 0)
+        return -errno;
+    uint64_t lines;
+    char prev[65];
+    if ((r = read_head(log, &lines, prev)) < 0)
+        return r;
+    struct stat st;
+    if (fstat(log->fd, &st) < 0)
+        return -errno;
+    if (log->max_bytes && (uint64_t)st.st_size >= log->max_bytes) {
+        if ((r = rotate(log)) < 0)
+            return r;
+        lines = 0;
+        st.st_size = 0;
+    }
+    json_object_set_new(obj, "prev", json_string(prev));
+    _cleanup_free_ char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (!text)
+        return -ENOMEM;
+    size_t len = strlen(text);
+    char hash[65];
+    audit_sha256_hex(text, len, hash);
+    text[len] = '\n'; /* json_dumps left room: the NUL becomes the newline */
+    ssize_t w = write(log->fd, text, len + 1);
+    if (w != (ssize_t)(len + 1)) {
+        int e = w < 0 ? errno : ENOSPC;
+        /* Cut a partial line back off: the chain must not end torn. */
+        if (ftruncate(log->fd, st.st_size) < 0) {
+            /* nothing more we can do; verify will name the torn line */
+        }
+        return -e;
+    }
+    if (log->fsync_mode == AUDIT_FSYNC_EVERY)
+        fsync(log->fd);
+    return write_head(log, lines + 1, hash);
+}
+
+int audit_event(struct audit_log *log, const char *event, json_t *fields)
+{
+    if (log->fd < 0) {
+        json_decref(fields);
+        log->lost++;
+        return -EBADF;
+    }
+    char ts[40];
+    audit_timestamp(ts);
+    json_t *obj = json_object();
+    json_object_set_new(obj, "ts", json_string(ts));
+    json_object_set_new(obj, "run_id", json_string(log->run_id));
+    json_object_set_new(obj, "event", json_string(event));
+    if (fields) {
+        json_object_update(obj, fields);
+        json_decref(fields);
+    }
+    int r;
+    if (flock(log->fd, LOCK_EX) < 0) {
+        r = -errno;
+    } else {
+        r = append_locked(log, obj);
+        flock(log->fd, LOCK_UN);
+    }
+    json_decref(obj);
+    if (r < 0) {
+        if (!log->lost)
+            log_error("audit: event %s NOT recorded in %s: %s", event, log->path, strerror(-r));
+        log->lost++;
+    }
+    return r;
+}
+
+void audit_sync(struct audit_log *log)
+{
+    if (log->fd >= 0 && log->fsync_mode != AUDIT_FSYNC_NEVER)
+        fdatasync(log->fd);
+}
+
+void audit_close(struct audit_log *log)
+{
+    if (log->lost)
+        log_error("audit: %u event(s) of run %s could not be recorded in %s", log->lost,
+                  log->run_id, log->path);
+    if (log->fd >= 0)
+        close(log->fd);
+    free(log->path);
+    free(log->head_path);
+    log->fd = -1;
+    log->path = log->head_path = NULL;
+}

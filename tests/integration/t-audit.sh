@@ -1,0 +1,117 @@
+# shellcheck shell=bash
+# The audit trail: what a run records, that the sandbox cannot reach it,
+# that tampering shows, and that a full disk is never silent.
+
+audit_log() { echo "$HOME/.local/state/sandboxctl/audit.jsonl"; }
+
+test_audit_events_recorded() {
+    assert_status 3 sbx run -- sh -c 'exit 3'
+    write_policy "$T/run/t.json" '{"resources": {"timeout_seconds": 1}}'
+    run_capture sbx run --policy "$T/run/t.json" -- sleep 10
+    assert_contains "$ERR" "killed: timeout 1 s reached"
+    run_capture as_user "$SBX" audit --json
+    assert_eq 0 "$RC" "audit --json"
+    # Every line parses back, with the fields the issue names.
+    printf '%s\n' "$OUT" >"$T/run/events.jsonl"
+    run_capture "$PY" - "$T/run/events.jsonl" <<'PYEOF'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+kinds = [e["event"] for e in events]
+assert kinds.count("run.start") == 2 and kinds.count("run.end") == 2, kinds
+for e in events:
+    assert {"ts", "run_id", "event", "prev"} <= e.keys(), e
+starts = [e for e in events if e["event"] == "run.start"]
+assert starts[0]["argv"] == ["sh", "-c", "exit 3"], starts[0]["argv"]
+assert len(starts[0]["policy_digest"]) == 64 and starts[0]["layers"], starts[0]
+ends = [e for e in events if e["event"] == "run.end"]
+assert ends[0]["exit_code"] == 3 and ends[0]["signal"] is None, ends[0]
+assert ends[1]["limit_hit"] == "timeout", ends[1]
+hits = [e for e in events if e["event"] == "limit.hit"]
+assert hits and hits[0]["limit"] == "timeout" and hits[0]["value"] == 1, hits
+assert hits[0]["run_id"] == ends[1]["run_id"]
+print("events ok")
+PYEOF
+    assert_contains "$OUT" "events ok"
+    run_capture as_user "$SBX" audit verify
+    assert_eq 0 "$RC" "audit verify"
+    assert_contains "$OUT" "intact: 5 event(s)"
+}
+
+test_audit_log_unreachable_inside() {
+    # The worst case: the workspace is the home directory the log lives in.
+    assert_succeeds sbx run -- true
+    local log
+    log=$(audit_log)
+    [[ -f $log ]] || fail "no audit log at $log"
+    cd "$HOME" || fail "cd"
+    chmod 755 "$HOME"
+    baseline "append to the audit log" as_user sh -c "echo forged >> '$log.probe' && rm '$log.probe' && test -w '$log'"
+    sandboxed_fails "read the audit log" sbx run --workspace "$HOME" -- cat "$log"
+    sandboxed_fails "forge an event" sbx run --workspace "$HOME" -- sh -c "echo '{\"event\":\"forged\"}' >> '$log'"
+    sandboxed_fails "list the audit directory" sbx run --workspace "$HOME" -- ls "$(dirname "$log")"
+    # (the attempt itself is in the log, quoted in run.start's argv)
+    if grep -qx '{"event":"forged"}' "$log"; then fail "a forged line reached the log"; fi
+    run_capture as_user "$SBX" audit verify
+    assert_eq 0 "$RC" "audit verify after the attempts"
+}
+
+test_audit_path_in_workspace_root_refused() {
+    # The workspace root cannot be hidden from the sandbox: refuse, say why.
+    write_policy "$T/run/p.json" "{\"audit\": {\"path\": \"$WS/audit.jsonl\"}}"
+    assert_status 125 sbx run --policy "$T/run/p.json" -- true
+    assert_contains "$ERR" "is itself visible to the sandbox"
+}
+
+test_audit_path_in_workspace_subdir_hidden() {
+    write_policy "$T/run/p.json" "{\"audit\": {\"path\": \"$WS/logs/audit.jsonl\"}}"
+    assert_succeeds sbx run --policy "$T/run/p.json" -- true
+    baseline "read the log" as_user cat "$WS/logs/audit.jsonl"
+    sandboxed_fails "read the log" sbx run --policy "$T/run/p.json" -- cat "$WS/logs/audit.jsonl"
+    # Renaming the directory away to plant a fake one fails too.
+    sandboxed_fails "move the log directory" sbx run --policy "$T/run/p.json" -- mv "$WS/logs" "$WS/logs2"
+    run_capture as_user "$SBX" audit verify --log "$WS/logs/audit.jsonl"
+    assert_eq 0 "$RC" "audit verify"
+}
+
+test_audit_verify_names_edited_line() {
+    assert_succeeds sbx run -- true
+    assert_succeeds sbx run -- true
+    local log
+    log=$(audit_log)
+    run_capture as_user "$SBX" audit verify
+    assert_eq 0 "$RC" "intact log"
+    # An edit of line 2 (run.end of the first run) breaks the chain at line 3.
+    sed -i '2s/"exit_code":0/"exit_code":1/' "$log"
+    run_capture as_user "$SBX" audit verify
+    assert_eq 1 "$RC" "audit verify after an edit"
+    assert_contains "$OUT" "audit.jsonl:3:"
+    # Truncating the last line shows against the head record.
+    assert_succeeds sbx run -- true
+    sed -i '$d' "$log"
+    sed -i '2s/"exit_code":1/"exit_code":0/' "$log"
+    run_capture as_user "$SBX" audit verify
+    assert_eq 1 "$RC" "audit verify after truncation"
+    assert_contains "$OUT" "truncated"
+}
+
+# A full disk under the log: strict_mode refuses to run unrecorded, the
+# default runs with a loud warning. The tiny tmpfs lives in a private
+# mount namespace of a user namespace, so this works unprivileged too.
+test_audit_full_disk() {
+    write_policy "$T/run/strict.json" '{"enforcement": {"strict_mode": true}, "resources": {"memory_mb": 0, "pids": 0, "nofile": 0, "fsize_mb": 0}}'
+    cat >"$T/run/full.sh" <<SHEOF
+set -u
+mount -t tmpfs -o size=16k,nr_inodes=64 none '$T/run/state' || exit 90
+dd if=/dev/zero of='$T/run/state/fill' bs=1k count=64 2>/dev/null
+export XDG_STATE_HOME='$T/run/state'
+'$SBX' run -- true; echo "default=\$?"
+'$SBX' run --policy '$T/run/strict.json' -- true; echo "strict=\$?"
+SHEOF
+    user_dir "$T/run/state"
+    run_capture as_user unshare -Urm sh "$T/run/full.sh"
+    [[ $OUT == *default=* ]] || skip "cannot mount a tmpfs in a user namespace here ($OUT $ERR)"
+    assert_contains "$OUT" "default=0"
+    assert_contains "$ERR" "NOT recorded"
+    assert_contains "$OUT" "strict=125"
+    assert_contains "$ERR" "strict_mode: refusing to start"
+}
