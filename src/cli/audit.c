@@ -310,7 +310,7 @@ int cmd_audit(int argc, char **argv)
     _cleanup_free_ char *path = audit_default_path(o.log);
     if (sub && !strcmp(sub, "verify")) {
         struct audit_verdict v;
-        if (audit_verify(path, 5, &v)) {
+        if (audit_verify(path, 100, &v)) {
             printf("audit log BROKEN: %s\n", v.message);
             return 1;
         }

@@ -28,6 +28,12 @@ int run_audit_open(struct sandbox_config *cfg, struct audit_log *log)
         return 0;
     }
     cfg->audit = log;
+    const char *fs = p->audit.fsync ? p->audit.fsync : "interval";
+    log->fsync_mode = !strcmp(fs, "every")   ? AUDIT_FSYNC_EVERY
+                      : !strcmp(fs, "never") ? AUDIT_FSYNC_NEVER
+                                             : AUDIT_FSYNC_INTERVAL;
+    log->max_bytes = p->audit.max_size_mb << 20;
+    log->keep = (unsigned)(p->audit.keep ? p->audit.keep : 5);
     /* Its directory, if the sandbox would otherwise see it, is masked (and
      * in a writable tree its parents pinned): a trail the sandbox could
      * read or rewrite would prove nothing. */

@@ -109,6 +109,9 @@ struct policy {
     struct resource_limits resources;
     struct {
         char *path;
+        char *fsync;            /* "every" | "interval" (default) | "never" */
+        uint64_t max_size_mb;   /* rotate past this size; 0 = never (default 64) */
+        uint64_t keep;          /* rotated files kept (default 5) */
     } audit;
     struct {
         struct str_list deny;       /* glob patterns of variable names removed */

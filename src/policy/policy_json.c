@@ -140,6 +140,9 @@ char *policy_to_json(const struct policy *p)
     /* No path means "the default location", decided by the audit module. */
     if (p->audit.path)
         json_object_set_new(audit, "path", jstr(p->audit.path));
+    json_object_set_new(audit, "fsync", jstr(p->audit.fsync ? p->audit.fsync : "interval"));
+    json_object_set_new(audit, "max_size_mb", json_integer((json_int_t)p->audit.max_size_mb));
+    json_object_set_new(audit, "keep", json_integer((json_int_t)p->audit.keep));
     json_object_set_new(root, "audit", audit);
     json_object_set_new(root, "environment", json_pack("{s:o, s:o}",
         "deny", jlist(&p->environment.deny),

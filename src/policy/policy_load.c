@@ -271,10 +271,34 @@ static int audit_path(struct load_ctx *c, json_t *v)
     return 0;
 }
 
+static int audit_fsync(struct load_ctx *c, json_t *v)
+{
+    static const char *const words[] = { "every", "interval", "never", NULL };
+    const char *w;
+    if (ctx_word(c, v, words, &w) < 0)
+        return -1;
+    free(c->p->audit.fsync);
+    c->p->audit.fsync = xstrdup(w);
+    return 0;
+}
+
+static int audit_max_size(struct load_ctx *c, json_t *v)
+{
+    return ctx_uint(c, v, 0, MAX_MB, &c->p->audit.max_size_mb);
+}
+
+static int audit_keep(struct load_ctx *c, json_t *v)
+{
+    return ctx_uint(c, v, 1, 100, &c->p->audit.keep);
+}
+
 static int sect_audit(struct load_ctx *c, json_t *v)
 {
     static const struct member t[] = {
         { "path", audit_path, false },
+        { "fsync", audit_fsync, false },
+        { "max_size_mb", audit_max_size, false },
+        { "keep", audit_keep, false },
         { NULL, NULL, false },
     };
     return ctx_walk(c, v, t);

@@ -143,6 +143,9 @@ struct policy *policy_new_base(const struct policy_env *env)
         .memory_mb = 4096, .pids = 1024, .cpu_seconds = 0,
         .fsize_mb = 8192, .nofile = 4096, .timeout_seconds = 0,
     };
+    p->audit.fsync = xstrdup("interval");
+    p->audit.max_size_mb = 64;
+    p->audit.keep = 5;
     for (size_t i = 0; default_env_deny[i]; i++)
         str_list_add(&p->environment.deny, default_env_deny[i], "built-in");
     return p;
@@ -180,6 +183,7 @@ void policy_free(struct policy *p)
     fw_rule_list_free(&p->firewall.egress);
     fw_rule_list_free(&p->firewall.ingress);
     free(p->audit.path);
+    free(p->audit.fsync);
     str_list_free(&p->environment.deny);
     str_list_free(&p->environment.allow);
     free(p);
