@@ -16,6 +16,9 @@ void print_main_help(void)
            "  run [OPTIONS] [--] CMD...  run CMD in a sandbox built from the policy\n"
            "  check [OPTIONS] [POLICY]   validate a policy; show what enforces each control\n"
            "  doctor                     what this host supports, and what run will use\n"
+           "  audit [verify|tail]        query the audit trail, verify its chain, follow it\n"
+           "  ps                         this user's running sandboxes\n"
+           "  monitor [RUN_ID]           live resource use of running sandboxes\n"
            "\n"
            "  sandboxctl COMMAND --help  options of COMMAND\n"
            "  sandboxctl --version       version\n"
@@ -44,6 +47,10 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "doctor"))
         return cmd_doctor(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ps"))
+        return cmd_ps(argc - 1, argv + 1);
+    if (!strcmp(cmd, "monitor"))
+        return cmd_monitor(argc - 1, argv + 1);
     if (!strcmp(cmd, "audit"))
         return cmd_audit(argc - 1, argv + 1);
     if (!strcmp(cmd, "export"))

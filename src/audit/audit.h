@@ -26,7 +26,8 @@ struct audit_log {
 char *audit_default_path(const char *policy_path);
 /* Open (creating the private directory 0700 and the file 0600). */
 int audit_open(struct audit_log *log, const char *path);
-void audit_new_run_id(struct audit_log *log);
+/* A new run id: sortable by start time, unique by 64 random bits. */
+void audit_new_run_id(char out[40]);
 /* Append one event: fields (may be NULL) are stolen. 0 or -errno; a
  * failure is also counted in log->lost and said on stderr once per kind. */
 int audit_event(struct audit_log *log, const char *event, json_t *fields);

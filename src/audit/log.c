@@ -55,7 +55,7 @@ static int make_parents(const char *path)
     return 0;
 }
 
-void audit_new_run_id(struct audit_log *log)
+void audit_new_run_id(char out[40])
 {
     uint8_t r[8] = {0};
     if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r)
@@ -63,7 +63,7 @@ void audit_new_run_id(struct audit_log *log)
     char ts[40];
     audit_timestamp(ts);
     /* Sortable by start time, unique by the random part: 20261127T105000-1a2b... */
-    snprintf(log->run_id, sizeof log->run_id,
+    snprintf(out, 40,
              "%.4s%.2s%.2sT%.2s%.2s%.2s-%02x%02x%02x%02x%02x%02x%02x%02x", ts, ts + 5, ts + 8,
              ts + 11, ts + 14, ts + 17, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
 }
@@ -79,7 +79,7 @@ int audit_open(struct audit_log *log, const char *path)
         return -errno;
     log->path = xstrdup(path);
     log->head_path = xasprintf("%s.head", path);
-    audit_new_run_id(log);
+    audit_new_run_id(log->run_id);
     return 0;
 }
 

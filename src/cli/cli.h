@@ -12,6 +12,7 @@ struct common_opts {
     bool quiet;
     bool use_default;   /* check --default */
     bool json;
+    unsigned monitor_seconds;   /* run --monitor[=SECONDS] */
 };
 
 /* Load --policy files (or the built-in default when none) and finalize.
@@ -30,6 +31,7 @@ enum {
     CLI_OPT_QUIET = 1 << 3,
     CLI_OPT_DEFAULT = 1 << 4,
     CLI_OPT_JSON = 1 << 5,
+    CLI_OPT_MONITOR = 1 << 6,
     CLI_STOP_AT_OPERAND = 1 << 8,
 };
 int parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed,
@@ -39,6 +41,8 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 int cmd_export(int argc, char **argv);   /* src/export */
 int cmd_convert(int argc, char **argv);  /* src/export */
 int cmd_init(int argc, char **argv);     /* src/configurator */

@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "util/log.h"
 
-enum { OPT_NO_NAMESPACES = 256, OPT_DEFAULT, OPT_JSON };
+enum { OPT_NO_NAMESPACES = 256, OPT_DEFAULT, OPT_JSON, OPT_MONITOR };
 
 void common_opts_free(struct common_opts *o)
 {
@@ -23,6 +23,7 @@ static unsigned opt_bit(int c)
     case OPT_NO_NAMESPACES: return CLI_OPT_NO_NAMESPACES;
     case OPT_DEFAULT: return CLI_OPT_DEFAULT;
     case OPT_JSON: return CLI_OPT_JSON;
+    case OPT_MONITOR: return CLI_OPT_MONITOR;
     }
     return 0;
 }
@@ -41,6 +42,7 @@ int parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed,
         {"quiet", no_argument, NULL, 'q'},
         {"default", no_argument, NULL, OPT_DEFAULT},
         {"json", no_argument, NULL, OPT_JSON},
+        {"monitor", optional_argument, NULL, OPT_MONITOR},
         {"help", no_argument, NULL, 'h'},
         {0},
     };
@@ -82,6 +84,17 @@ int parse_common(int argc, char **argv, struct common_opts *o, unsigned allowed,
         case OPT_JSON:
             o->json = true;
             break;
+        case OPT_MONITOR: {
+            char *end = NULL;
+            unsigned long s = optarg ? strtoul(optarg, &end, 10) : 300;
+            if ((optarg && (*end || !*optarg)) || s == 0 || s > 86400) {
+                log_error("%s: --monitor=%s: expected seconds between 1 and 86400", argv[0],
+                          optarg);
+                return -1;
+            }
+            o->monitor_seconds = (unsigned)s;
+            break;
+        }
         }
     }
     return optind;

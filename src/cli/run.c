@@ -40,6 +40,8 @@ static void run_help(void)
            "      --no-namespaces    Landlock, seccomp and rlimits only (for hosts without\n"
            "                         user namespaces); see `sandboxctl check`\n"
            "  -q, --quiet            no warnings (errors are still printed)\n"
+           "      --monitor[=SECS]   a one-line resource summary on stderr every SECS\n"
+           "                         seconds (default 300)\n"
            "  -h, --help             this help\n"
            "\n"
            "Exit status: COMMAND's own; 128+N when it was killed by signal N;\n"
@@ -120,7 +122,7 @@ int cmd_run(int argc, char **argv)
     timing_mark("main");
     int first = parse_common(argc, argv, &o,
                              CLI_OPT_POLICY | CLI_OPT_WORKSPACE | CLI_OPT_NO_NAMESPACES |
-                                 CLI_OPT_QUIET | CLI_STOP_AT_OPERAND,
+                                 CLI_OPT_QUIET | CLI_OPT_MONITOR | CLI_STOP_AT_OPERAND,
                              run_help);
     if (first < 0)
         return first == -2 ? 0 : EXIT_SETUP_FAILED;
@@ -156,6 +158,8 @@ int cmd_run(int argc, char **argv)
     if (p->network.mode == NET_MODE_HOST)
         log_warn("network mode host: NO network isolation, the command uses the host's "
                  "network as it is");
+    audit_new_run_id(cfg.run_id);
+    cfg.monitor_seconds = o.monitor_seconds;
     struct audit_log log = {.fd = -1};
     struct controls controls = {0};
     if (run_audit_open(&cfg, &log) < 0)

@@ -28,6 +28,7 @@ int run_audit_open(struct sandbox_config *cfg, struct audit_log *log)
         return 0;
     }
     cfg->audit = log;
+    memcpy(log->run_id, cfg->run_id, sizeof log->run_id);
     const char *fs = p->audit.fsync ? p->audit.fsync : "interval";
     log->fsync_mode = !strcmp(fs, "every")   ? AUDIT_FSYNC_EVERY
                       : !strcmp(fs, "never") ? AUDIT_FSYNC_NEVER

@@ -13,26 +13,13 @@
 #include "util/cleanup.h"
 #include "util/fileutil.h"
 #include "util/log.h"
+#include "util/runtimedir.h"
 
 #define PREFIX "placeholders."
 
-/* $XDG_RUNTIME_DIR/sandboxctl, else /tmp/sandboxctl-UID; a directory
- * another user made for us (or a symlink) is refused, never used. */
 static char *journal_dir(bool create)
 {
-    const char *xdg = getenv("XDG_RUNTIME_DIR");
-    char *dir = xdg && xdg[0] == '/' ? xasprintf("%s/sandboxctl", xdg)
-                                     : xasprintf("/tmp/sandboxctl-%u", (unsigned)getuid());
-    if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
-        goto fail;
-    struct stat st;
-    if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
-        (st.st_mode & 022))
-        goto fail;
-    return dir;
-fail:
-    free(dir);
-    return NULL;
+    return runtime_dir(create);
 }
 
 static char *journal_path(const char *dir, pid_t pid)

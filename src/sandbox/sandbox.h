@@ -28,6 +28,8 @@ struct sandbox_config {
     enum cgroup_mode cgroup;
     int landlock_abi;           /* 0: unavailable */
     struct audit_log *audit;    /* NULL: no audit trail for this run */
+    char run_id[40];
+    unsigned monitor_seconds;   /* run --monitor: a summary line this often */
     const void *cgroup_handle;  /* the supervisor's struct cgroup */
     /* --no-namespaces: the command joins the cgroup itself, before exec. */
     int (*cgroup_self_attach)(const struct sandbox_config *cfg);

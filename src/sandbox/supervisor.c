@@ -22,6 +22,8 @@
 #include "audit/audit.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/journal.h"
+#include "sandbox/registry.h"
+#include "sandbox/usage.h"
 #include "sandbox/supervisor.h"
 #include "sandbox/syncmsg.h"
 #include "sandbox/wsquota.h"
@@ -140,10 +142,13 @@ struct supervision {
     int pidfd;
     int ctl;            /* socket to init; -1 without namespaces */
     int sfd, tfd, qfd;  /* signals, timeout, workspace size */
+    int mfd;            /* run --monitor */
     bool setup_failed, have_status, timed_out, killed, over_quota, cleaned;
     int exit_code;
     int cmd_status;
     struct run_result *res;
+    struct timespec started;
+    bool registered;
 };
 
 static bool send_byte(int fd, char c)
@@ -256,6 +261,12 @@ static void arm_timers(struct supervision *s)
         struct itimerspec its = {.it_value.tv_sec = (time_t)p->resources.timeout_seconds};
         timerfd_settime(s->tfd, 0, &its, NULL);
     }
+    if (s->cfg->monitor_seconds) {
+        s->mfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        struct itimerspec its = {.it_value.tv_sec = s->cfg->monitor_seconds,
+                                 .it_interval.tv_sec = s->cfg->monitor_seconds};
+        timerfd_settime(s->mfd, 0, &its, NULL);
+    }
     if (p->fs.workspace_size_limit_gb > 0 && s->cfg->plan.workspace_writable) {
         s->qfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
         struct itimerspec its = {.it_value.tv_sec = 2, .it_interval.tv_sec = 2};
@@ -316,15 +327,35 @@ static void on_quota_tick(struct supervision *s)
     kill(s->pid, SIGKILL);
 }
 
+/* run --monitor: the seed's periodic resource line, on stderr. */
+static void on_monitor_tick(struct supervision *s)
+{
+    uint64_t ticks;
+    (void)!read(s->mfd, &ticks, sizeof ticks);
+    struct sandbox_usage u;
+    const char *mem = s->cg.mem_dir ? s->cg.mem_dir : s->cg.v2_dir;
+    if (sandbox_usage_read(s->pid, mem, s->cfg->use_namespaces ? s->cfg->plan.temp : NULL, &u) < 0)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double up = (double)(now.tv_sec - s->started.tv_sec);
+    uint64_t mem_bytes = u.cgroup_bytes ? u.cgroup_bytes : u.rss_bytes;
+    log_error("monitor: %s up %.0f s, cpu %.1f s, memory %.1f MiB, %u process(es), "
+              "workspace %.1f MiB, temp %.1f MiB",
+              s->cfg->run_id, up, u.cpu_seconds, (double)mem_bytes / 1048576.0, u.pids,
+              (double)tree_disk_usage(s->cfg->plan.workspace) / 1048576.0,
+              (double)u.temp_used / 1048576.0);
+}
+
 static void event_loop(struct supervision *s)
 {
     for (;;) {
-        struct pollfd pfd[5] = {
+        struct pollfd pfd[6] = {
             {.fd = s->pidfd, .events = POLLIN}, {.fd = s->sfd, .events = POLLIN},
             {.fd = s->ctl, .events = POLLIN},   {.fd = s->tfd, .events = POLLIN},
-            {.fd = s->qfd, .events = POLLIN},
+            {.fd = s->qfd, .events = POLLIN},   {.fd = s->mfd, .events = POLLIN},
         };
-        if (poll(pfd, 5, -1) < 0) {
+        if (poll(pfd, 6, -1) < 0) {
             if (errno == EINTR)
                 continue;
             return;
@@ -341,6 +372,8 @@ static void event_loop(struct supervision *s)
             on_timeout(s);
         if (pfd[4].revents & POLLIN)
             on_quota_tick(s);
+        if (pfd[5].revents & POLLIN)
+            on_monitor_tick(s);
         if (pfd[0].revents & POLLIN)
             return;
     }
@@ -395,10 +428,12 @@ static void finish(struct supervision *s)
 int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
 {
     struct supervision s = {.cfg = cfg, .pid = -1, .pidfd = -1, .ctl = -1, .sfd = -1,
-                            .tfd = -1, .qfd = -1, .exit_code = EXIT_SETUP_FAILED, .res = res};
+                            .tfd = -1, .qfd = -1, .mfd = -1, .exit_code = EXIT_SETUP_FAILED,
+                            .res = res};
     *res = (struct run_result){0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    s.started = t0;
     sigset_t relay, old;
     sigemptyset(&relay);
     for (size_t i = 0; i < ARRAY_SIZE(relayed_signals); i++)
@@ -412,6 +447,12 @@ int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
         if (s.pid > 0)
             kill(s.pid, SIGKILL);
     }
+    if (s.pid > 0 && !s.setup_failed) {
+        /* For `ps` and `monitor`; failing that costs only visibility. */
+        const char *mem = s.cg.mem_dir ? s.cg.mem_dir : s.cg.v2_dir;
+        const char *pids = s.cg.pids_dir ? s.cg.pids_dir : s.cg.v2_dir;
+        s.registered = registry_add(cfg, cfg->run_id, s.pid, mem, pids) == 0;
+    }
     if (s.pid > 0) {
         s.sfd = signalfd(-1, &relay, SFD_CLOEXEC | SFD_NONBLOCK);
         arm_timers(&s);
@@ -420,8 +461,10 @@ int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
         finish(&s);
     }
     cleanup_host_files(&s);
+    if (s.registered)
+        registry_remove(cfg->run_id);
     cgroup_destroy(&s.cg);
-    int fds[] = {s.pidfd, s.ctl, s.sfd, s.tfd, s.qfd};
+    int fds[] = {s.pidfd, s.ctl, s.sfd, s.tfd, s.qfd, s.mfd};
     for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
         if (fds[i] >= 0)
             close(fds[i]);
