@@ -17,7 +17,11 @@ struct audit_log {
     uint64_t max_bytes; /* rotate past this size; 0 = never */
     unsigned keep;      /* rotated files kept */
     unsigned lost;      /* events that could not be written */
+    json_t *queue;      /* events waiting for audit_flush */
 };
+
+/* Queued events are written together once this many wait. */
+#define AUDIT_BATCH 512
 
 #define AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -28,11 +32,16 @@ char *audit_default_path(const char *policy_path);
 int audit_open(struct audit_log *log, const char *path);
 /* A new run id: sortable by start time, unique by 64 random bits. */
 void audit_new_run_id(char out[40]);
-/* Append one event: fields (may be NULL) are stolen. 0 or -errno; a
- * failure is also counted in log->lost and said on stderr once per kind. */
+/* Append one event now (after any queued ones): fields (may be NULL) are
+ * stolen. 0 or -errno; a failure is also counted in log->lost and said on
+ * stderr once. */
 int audit_event(struct audit_log *log, const char *event, json_t *fields);
 /* Flush to disk as fsync_mode says, at the end of a run. */
 void audit_sync(struct audit_log *log);
+/* Queue an event (high-volume file events): written by audit_flush, or
+ * when AUDIT_BATCH are waiting. Order is kept. */
+int audit_event_queue(struct audit_log *log, const char *event, json_t *fields);
+int audit_flush(struct audit_log *log);
 void audit_close(struct audit_log *log);
 
 /* SHA-256 of data as 64 hex digits + NUL. */

@@ -180,7 +180,9 @@ static int rotate(struct audit_log *log)
     return 0;
 }
 
-static int append_locked(struct audit_log *log, json_t *obj)
+/* Write every queued event in one write(2): each line's prev is the hash
+ * of the line before it, the first one's the head's. */
+static int append_locked(struct audit_log *log)
 {
     int r = reopen_if_rotated(log);
     if (r < 0)
@@ -200,18 +202,29 @@ static int append_locked(struct audit_log *log, json_t *obj)
         lines = 0;
         st.st_size = 0;
     }
-    json_object_set_new(obj, "prev", json_string(prev));
-    _cleanup_free_ char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    if (!text)
-        return -ENOMEM;
-    size_t len = strlen(text);
-    char hash[65];
-    audit_sha256_hex(text, len, hash);
-    text[len] = '\n'; /* json_dumps left room: the NUL becomes the newline */
-    ssize_t w = write(log->fd, text, len + 1);
-    if (w != (ssize_t)(len + 1)) {
+    size_t len = 0, cap = 0;
+    _cleanup_free_ char *buf = NULL;
+    size_t i;
+    json_t *obj;
+    json_array_foreach(log->queue, i, obj) {
+        json_object_set_new(obj, "prev", json_string(prev));
+        _cleanup_free_ char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!text)
+            return -ENOMEM;
+        size_t n = strlen(text);
+        audit_sha256_hex(text, n, prev);
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            buf = xrealloc(buf, cap);
+        }
+        memcpy(buf + len, text, n);
+        buf[len + n] = '\n';
+        len += n + 1;
+    }
+    ssize_t w = write(log->fd, buf, len);
+    if (w != (ssize_t)len) {
         int e = w < 0 ? errno : ENOSPC;
-        /* Cut a partial line back off: the chain must not end torn. */
+        /* Cut a partial write back off: the chain must not end torn. */
         if (ftruncate(log->fd, st.st_size) < 0) {
             /* nothing more we can do; verify will name the torn line */
         }
@@ -219,16 +232,35 @@ static int append_locked(struct audit_log *log, json_t *obj)
     }
     if (log->fsync_mode == AUDIT_FSYNC_EVERY)
         fsync(log->fd);
-    return write_head(log, lines + 1, hash);
+    return write_head(log, lines + json_array_size(log->queue), prev);
 }
 
-int audit_event(struct audit_log *log, const char *event, json_t *fields)
+int audit_flush(struct audit_log *log)
 {
+    if (!log->queue || !json_array_size(log->queue))
+        return 0;
+    int r;
     if (log->fd < 0) {
-        json_decref(fields);
-        log->lost++;
-        return -EBADF;
+        r = -EBADF;
+    } else if (flock(log->fd, LOCK_EX) < 0) {
+        r = -errno;
+    } else {
+        r = append_locked(log);
+        flock(log->fd, LOCK_UN);
     }
+    size_t n = json_array_size(log->queue);
+    json_array_clear(log->queue);
+    if (r < 0) {
+        if (!log->lost)
+            log_error("audit: %zu event(s) NOT recorded in %s: %s", n,
+                      log->path ? log->path : "(no log)", strerror(-r));
+        log->lost += (unsigned)n;
+    }
+    return r;
+}
+
+int audit_event_queue(struct audit_log *log, const char *event, json_t *fields)
+{
     char ts[40];
     audit_timestamp(ts);
     json_t *obj = json_object();
@@ -239,20 +271,16 @@ int audit_event(struct audit_log *log, const char *event, json_t *fields)
         json_object_update(obj, fields);
         json_decref(fields);
     }
-    int r;
-    if (flock(log->fd, LOCK_EX) < 0) {
-        r = -errno;
-    } else {
-        r = append_locked(log, obj);
-        flock(log->fd, LOCK_UN);
-    }
-    json_decref(obj);
-    if (r < 0) {
-        if (!log->lost)
-            log_error("audit: event %s NOT recorded in %s: %s", event, log->path, strerror(-r));
-        log->lost++;
-    }
-    return r;
+    if (!log->queue)
+        log->queue = json_array();
+    json_array_append_new(log->queue, obj);
+    return json_array_size(log->queue) >= AUDIT_BATCH ? audit_flush(log) : 0;
+}
+
+int audit_event(struct audit_log *log, const char *event, json_t *fields)
+{
+    audit_event_queue(log, event, fields);
+    return audit_flush(log);
 }
 
 void audit_sync(struct audit_log *log)
@@ -263,6 +291,9 @@ void audit_sync(struct audit_log *log)
 
 void audit_close(struct audit_log *log)
 {
+    audit_flush(log);
+    json_decref(log->queue);
+    log->queue = NULL;
     if (log->lost)
         log_error("audit: %u event(s) of run %s could not be recorded in %s", log->lost,
                   log->run_id, log->path);

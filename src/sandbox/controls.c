@@ -120,13 +120,13 @@ static void collect_fs(const struct sandbox_config *cfg, const struct host_suppo
             "%.3g GiB: the supervisor measures the workspace every few seconds and stops the "
             "sandbox past the limit (a burst between two measurements can overshoot)",
             p->fs.workspace_size_limit_gb);
-    if (p->audit.path)
-        add(c, "audit", CTL_NOT_ENFORCED, false, NULL, "audit.path",
-            "the audit log is not in this version (observation only)");
+    add(c, "audit", CTL_ENFORCED, false, "supervisor", "audit log",
+        "%s: hash-chained JSON Lines, written only by the supervisor, hidden from the sandbox",
+        p->audit.path ? p->audit.path : "$XDG_STATE_HOME/sandboxctl/audit.jsonl");
     if (p->enforcement.audit_all_access)
-        add(c, "audit", CTL_NOT_ENFORCED, false, NULL, "audit_all_access",
-            "file-access auditing is not in this version (observation only: "
-            "confinement is unaffected)");
+        add(c, "audit", CTL_ENFORCED, false, "seccomp user notification", "audit_all_access",
+            "open, exec, unlink, rename, mkdir and rmdir calls recorded with the path, the "
+            "process and the policy's verdict; the kernel layers still decide");
 }
 
 static void collect_net(const struct sandbox_config *cfg, const struct host_support *h,

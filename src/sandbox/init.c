@@ -25,6 +25,25 @@
 #include "util/log.h"
 #include "util/timing.h"
 
+/* Hand an fd to the supervisor (SCM_RIGHTS). */
+static int send_fd(int sock, int fd)
+{
+    char byte = 'L';
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                         .msg_controllen = sizeof u.buf};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
 static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
                                         SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
 
@@ -78,6 +97,20 @@ _Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd
         log_errno(-r, "apply Landlock rules");
         goto fail;
     }
+    if (cfg->notify_fd >= 0) {
+        /* Forked from a non-dumpable init: the supervisor could not read
+         * this process's memory for the calls it observes before exec
+         * (which would make it dumpable anyway). */
+        prctl(PR_SET_DUMPABLE, 1);
+        int listener = seccomp_apply_observer();
+        if (listener < 0 || send_fd(cfg->notify_fd, listener) < 0) {
+            r = listener < 0 ? listener : -errno;
+            log_errno(-r, "start observing file access (audit_all_access)");
+            goto fail;
+        }
+        close(listener);
+        close(cfg->notify_fd);
+    }
     if ((r = seccomp_apply()) < 0) {
         log_errno(-r, "load the seccomp filter");
         goto fail;
@@ -95,6 +128,7 @@ _Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd
     execvp(cfg->argv[0], cfg->argv);
     r = -errno;
     int e = -r;
+    log_errno(e, "%s", cfg->argv[0]);
     write_all(err_fd, &e, sizeof e);
     _exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
 fail:
@@ -124,6 +158,13 @@ pid_t sandbox_spawn_command(const struct sandbox_config *cfg, int *status)
         sandbox_exec_command(cfg, pipefd[1]);
     }
     close(pipefd[1]);
+    if (!cfg->use_namespaces && cfg->notify_fd >= 0) {
+        /* The supervisor itself is the parent and must serve the observer
+         * while exec runs: it cannot wait here. The child says why if
+         * exec fails, and its exit status carries 125/126/127. */
+        close(pipefd[0]);
+        return pid;
+    }
     int e = 0;
     ssize_t n;
     do
@@ -132,12 +173,10 @@ pid_t sandbox_spawn_command(const struct sandbox_config *cfg, int *status)
     close(pipefd[0]);
     if (n == (ssize_t)sizeof e) {
         waitpid(pid, NULL, 0);
-        if (e == EXIT_SETUP_FAILED + 1000) {
+        if (e == EXIT_SETUP_FAILED + 1000)
             *status = EXIT_SETUP_FAILED;
-        } else {
-            log_errno(e, "%s", cfg->argv[0]);
+        else
             *status = e == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE;
-        }
         return -1;
     }
     return pid;
@@ -184,9 +223,22 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
     /* Init holds the caller's whole environment and, until here, every fd
      * the caller passed down: neither may be reachable through /proc/1
      * from inside, so init is not dumpable and keeps only its socket. */
-    if (sync_fd > 3)
-        close_range(3, (unsigned)sync_fd - 1, 0);
-    close_range((unsigned)sync_fd + 1, ~0U, 0);
+    /* Keep the socket to the supervisor and, when observing, the one the
+     * command sends its seccomp listener over; close everything else. */
+    int keep[2] = {sync_fd, cfg->notify_fd};
+    if (keep[1] >= 0 && keep[1] < keep[0]) {
+        keep[0] = cfg->notify_fd;
+        keep[1] = sync_fd;
+    }
+    unsigned next = 3;
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < 3)
+            continue;
+        if ((unsigned)keep[i] > next)
+            close_range(next, (unsigned)keep[i] - 1, 0);
+        next = (unsigned)keep[i] + 1;
+    }
+    close_range(next, ~0U, 0);
 
     /* Wait until the supervisor has written our uid/gid maps. */
     char go;

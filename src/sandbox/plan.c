@@ -477,6 +477,59 @@ int fs_plan_protect_file(struct fs_plan *plan, const char *path, const char *why
     return 0;
 }
 
+/* The path as the sandbox resolves the symlinks the plan recreated
+ * (/lib -> usr/lib): a verdict is about where a name leads. */
+static char *through_plan_symlinks(const struct fs_plan *plan, const char *path)
+{
+    char *cur = xstrdup(path);
+    for (int hops = 0; hops < 8; hops++) {
+        const struct mount_op *link = NULL;
+        for (size_t i = 0; i < plan->n_ops && !link; i++)
+            if (plan->ops[i].kind == MK_SYMLINK && path_has_prefix(cur, plan->ops[i].path))
+                link = &plan->ops[i];
+        if (!link)
+            break;
+        _cleanup_free_ char *target = resolve_link(link->path, link->target);
+        char *next = xasprintf("%s%s", target, cur + strlen(link->path));
+        free(cur);
+        cur = path_normalize(next);
+        free(next);
+    }
+    return cur;
+}
+
+const char *fs_plan_verdict(const struct fs_plan *plan, const char *path_in, bool write,
+                            const char **rule)
+{
+    _cleanup_free_ char *path = through_plan_symlinks(plan, path_in);
+    if (path_has_prefix(path, "/proc") || path_has_prefix(path, "/dev")) {
+        *rule = "the sandbox's own /proc and /dev";
+        return "allow";
+    }
+    if (plan->synthetic_etc && path_has_prefix(path, "/etc")) {
+        *rule = "synthetic /etc";
+        return write ? "deny" : "allow";
+    }
+    const struct mount_op *best = NULL;
+    for (size_t i = 0; i < plan->n_ops; i++) {
+        const struct mount_op *op = &plan->ops[i];
+        if (op->kind != MK_SYMLINK && path_has_prefix(path, op->path) &&
+            (!best || strlen(op->path) > strlen(best->path)))
+            best = op;
+    }
+    if (!best) {
+        *rule = "not visible in the sandbox";
+        return "deny";
+    }
+    *rule = best->why;
+    switch (best->kind) {
+    case MK_MASK: return "deny";
+    case MK_PROTECT:
+    case MK_BIND_RO: return write ? "deny" : "allow";
+    default: return "allow";
+    }
+}
+
 int fs_plan_hide(struct fs_plan *plan, const char *path, const char *why)
 {
     const struct mount_op *cover = covering_op(plan, path);

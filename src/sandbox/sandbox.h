@@ -30,6 +30,8 @@ struct sandbox_config {
     struct audit_log *audit;    /* NULL: no audit trail for this run */
     char run_id[40];
     unsigned monitor_seconds;   /* run --monitor: a summary line this often */
+    int notify_fd;              /* audit_all_access: where the command sends its
+                                 * seccomp listener; -1 when not observing */
     const void *cgroup_handle;  /* the supervisor's struct cgroup */
     /* --no-namespaces: the command joins the cgroup itself, before exec. */
     int (*cgroup_self_attach)(const struct sandbox_config *cfg);

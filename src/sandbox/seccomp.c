@@ -9,6 +9,18 @@
 #include "sandbox/seccomp.h"
 #include "sandbox/seccomp_bpf.h"
 
+int seccomp_apply_observer(void)
+{
+    struct sock_fprog prog = {
+        .len = (unsigned short)(sizeof seccomp_observer_program /
+                                sizeof seccomp_observer_program[0]),
+        .filter = (struct sock_filter *)seccomp_observer_program,
+    };
+    int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+                          &prog);
+    return fd < 0 ? -errno : fd;
+}
+
 int seccomp_apply(void)
 {
     struct sock_fprog prog = {

@@ -4,6 +4,13 @@
 
 #include "sandbox/seccomp.h"
 
+/* What audit_all_access records: file opens, program starts, and the
+ * calls that create, remove or rename names. */
+const char *const seccomp_observed_names[] = {
+    "open", "openat", "openat2", "creat", "execve", "execveat", "unlink", "unlinkat",
+    "rename", "renameat", "renameat2", "mkdir", "mkdirat", "rmdir", NULL,
+};
+
 const char *const seccomp_denied_names[] = {
     /* namespaces and mounts: the way out of the view we built */
     "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount", "fsopen",

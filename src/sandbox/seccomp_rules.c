@@ -65,3 +65,24 @@ out:
     seccomp_release(ctx);
     return NULL;
 }
+
+scmp_filter_ctx seccomp_build_observer(void)
+{
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (!ctx)
+        return NULL;
+    /* Other ABIs are the main filter's to refuse; here they just pass. */
+    if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW) < 0)
+        goto fail;
+    for (size_t i = 0; seccomp_observed_names[i]; i++) {
+        int nr = seccomp_syscall_resolve_name(seccomp_observed_names[i]);
+        if (nr == __NR_SCMP_ERROR)
+            continue;
+        if (seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0) < 0)
+            goto fail;
+    }
+    return ctx;
+fail:
+    seccomp_release(ctx);
+    return NULL;
+}

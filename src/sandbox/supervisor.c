@@ -22,6 +22,7 @@
 #include "audit/audit.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/journal.h"
+#include "sandbox/observer.h"
 #include "sandbox/registry.h"
 #include "sandbox/usage.h"
 #include "sandbox/supervisor.h"
@@ -143,6 +144,9 @@ struct supervision {
     int ctl;            /* socket to init; -1 without namespaces */
     int sfd, tfd, qfd;  /* signals, timeout, workspace size */
     int mfd;            /* run --monitor */
+    int nsock;          /* audit_all_access: the listener arrives here */
+    int ffd;            /* audit_all_access: flush queued events */
+    struct observer obs;
     bool setup_failed, have_status, timed_out, killed, over_quota, cleaned;
     int exit_code;
     int cmd_status;
@@ -347,15 +351,46 @@ static void on_monitor_tick(struct supervision *s)
               (double)u.temp_used / 1048576.0);
 }
 
+/* The command's seccomp listener, sent over nsock (SCM_RIGHTS). */
+static void on_listener_message(struct supervision *s)
+{
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                         .msg_controllen = sizeof u.buf};
+    ssize_t n = recvmsg(s->nsock, &msg, MSG_CMSG_CLOEXEC);
+    struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    close(s->nsock);
+    s->nsock = -1;
+    if (!cm || cm->cmsg_type != SCM_RIGHTS)
+        return;
+    int listener;
+    memcpy(&listener, CMSG_DATA(cm), sizeof listener);
+    if (observer_start(&s->obs, listener, &s->cfg->plan, s->cfg->audit) < 0) {
+        log_error("audit_all_access: cannot serve the seccomp listener");
+        close(listener);
+        return;
+    }
+    s->ffd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    struct itimerspec its = {.it_value.tv_nsec = 200000000, .it_interval.tv_nsec = 200000000};
+    timerfd_settime(s->ffd, 0, &its, NULL);
+}
+
 static void event_loop(struct supervision *s)
 {
     for (;;) {
-        struct pollfd pfd[6] = {
+        struct pollfd pfd[9] = {
             {.fd = s->pidfd, .events = POLLIN}, {.fd = s->sfd, .events = POLLIN},
             {.fd = s->ctl, .events = POLLIN},   {.fd = s->tfd, .events = POLLIN},
             {.fd = s->qfd, .events = POLLIN},   {.fd = s->mfd, .events = POLLIN},
+            {.fd = s->nsock, .events = POLLIN}, {.fd = s->obs.listener, .events = POLLIN},
+            {.fd = s->ffd, .events = POLLIN},
         };
-        if (poll(pfd, 6, -1) < 0) {
+        if (poll(pfd, 9, -1) < 0) {
             if (errno == EINTR)
                 continue;
             return;
@@ -374,6 +409,19 @@ static void event_loop(struct supervision *s)
             on_quota_tick(s);
         if (pfd[5].revents & POLLIN)
             on_monitor_tick(s);
+        if (pfd[6].revents & (POLLIN | POLLHUP))
+            on_listener_message(s);
+        if (pfd[7].revents & POLLIN)
+            observer_handle(&s->obs);
+        else if (pfd[7].revents & (POLLHUP | POLLERR)) {
+            /* every process that had the filter is gone */
+            observer_stop(&s->obs);
+        }
+        if (pfd[8].revents & POLLIN) {
+            uint64_t ticks;
+            (void)!read(s->ffd, &ticks, sizeof ticks);
+            audit_flush(s->cfg->audit);
+        }
         if (pfd[0].revents & POLLIN)
             return;
     }
@@ -428,8 +476,16 @@ static void finish(struct supervision *s)
 int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
 {
     struct supervision s = {.cfg = cfg, .pid = -1, .pidfd = -1, .ctl = -1, .sfd = -1,
-                            .tfd = -1, .qfd = -1, .mfd = -1, .exit_code = EXIT_SETUP_FAILED,
+                            .tfd = -1, .qfd = -1, .mfd = -1, .nsock = -1, .ffd = -1,
+                            .obs = {.listener = -1}, .exit_code = EXIT_SETUP_FAILED,
                             .res = res};
+    if (cfg->audit && cfg->policy->enforcement.audit_all_access) {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0) {
+            s.nsock = sv[0];
+            cfg->notify_fd = sv[1];
+        }
+    }
     *res = (struct run_result){0};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -442,6 +498,10 @@ int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
     sigprocmask(SIG_BLOCK, &relay, &old);
 
     int r = cfg->use_namespaces ? start_namespaced(&s) : start_landlock_only(&s);
+    if (cfg->notify_fd >= 0) {
+        close(cfg->notify_fd); /* the sandbox has its copy */
+        cfg->notify_fd = -1;
+    }
     if (r < 0) {
         s.setup_failed = true;
         if (s.pid > 0)
@@ -460,11 +520,16 @@ int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
             event_loop(&s);
         finish(&s);
     }
+    if (s.obs.listener >= 0 || s.obs.events) {
+        if (cfg->audit)
+            audit_flush(cfg->audit);
+        observer_stop(&s.obs);
+    }
     cleanup_host_files(&s);
     if (s.registered)
         registry_remove(cfg->run_id);
     cgroup_destroy(&s.cg);
-    int fds[] = {s.pidfd, s.ctl, s.sfd, s.tfd, s.qfd, s.mfd};
+    int fds[] = {s.pidfd, s.ctl, s.sfd, s.tfd, s.qfd, s.mfd, s.nsock, s.ffd};
     for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
         if (fds[i] >= 0)
             close(fds[i]);

@@ -115,3 +115,40 @@ SHEOF
     assert_contains "$OUT" "strict=125"
     assert_contains "$ERR" "strict_mode: refusing to start"
 }
+
+# audit_all_access: every open, exec, unlink, rename and mkdir is recorded
+# with the policy's verdict; without the key, none is.
+test_audit_all_access_records_file_events() {
+    user_file "$WS/data.txt" "hello" 644
+    write_policy "$T/run/on.json" '{"enforcement": {"audit_all_access": true}}'
+    run_capture sbx run -- cat "$WS/data.txt"
+    assert_eq 0 "$RC" "run without audit_all_access"
+    run_capture as_user "$SBX" audit --event fs --json
+    assert_eq "" "$OUT" "file events without audit_all_access"
+    run_capture sbx run --policy "$T/run/on.json" -- sh -c "cat '$WS/data.txt'; cat /etc/shadow; touch /usr/sbx-audit-probe; mkdir '$WS/newdir'; mv '$WS/newdir' '$WS/moved'"
+    assert_contains "$OUT" "hello"
+    run_capture as_user "$SBX" audit --json
+    printf '%s\n' "$OUT" >"$T/run/ev.jsonl"
+    run_capture "$PY" - "$T/run/ev.jsonl" "$WS" <<'PYEOF'
+import json, sys
+ws = sys.argv[2]
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+last = ev[-1]["run_id"]
+ev = [e for e in ev if e["run_id"] == last]
+def find(kind, path, **kw):
+    for e in ev:
+        if e["event"] == kind and e.get("path") == path and all(e.get(k) == v for k, v in kw.items()):
+            return e
+    raise SystemExit(f"missing {kind} {path} {kw}: " + json.dumps([e for e in ev if e.get('path') == path]))
+find("fs.access", ws + "/data.txt", access="read", verdict="allow")
+find("fs.deny", "/etc/shadow", verdict="deny")
+find("fs.deny", "/usr/sbx-audit-probe", access="create")
+find("fs.access", ws + "/newdir", access="mkdir", verdict="allow")
+assert any(e["event"] == "fs.access" and e.get("access") == "rename" and e.get("path2") == ws + "/moved" for e in ev)
+assert any(e["event"] == "exec" and e["path"].endswith("/sh") and e["verdict"] == "allow" for e in ev)
+print("file events ok", len(ev))
+PYEOF
+    assert_contains "$OUT" "file events ok"
+    run_capture as_user "$SBX" audit verify
+    assert_eq 0 "$RC" "audit verify"
+}
