@@ -129,9 +129,11 @@ _Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd
     r = -errno;
     int e = -r;
     log_errno(e, "%s", cfg->argv[0]);
+    signal(SIGPIPE, SIG_IGN); /* nobody may be reading (see sandbox_spawn_command) */
     write_all(err_fd, &e, sizeof e);
     _exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
 fail:
+    signal(SIGPIPE, SIG_IGN);
     e = EXIT_SETUP_FAILED + 1000; /* set-up, not exec, failed */
     write_all(err_fd, &e, sizeof e);
     _exit(EXIT_SETUP_FAILED);
