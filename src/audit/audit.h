@@ -17,7 +17,10 @@ struct audit_log {
     uint64_t max_bytes; /* rotate past this size; 0 = never */
     unsigned keep;      /* rotated files kept */
     unsigned lost;      /* events that could not be written */
-    json_t *queue;      /* events waiting for audit_flush */
+    /* Events waiting for audit_flush: each line up to (not including) the
+     * closing brace; prev is added when the chain is known. */
+    char **queue;
+    size_t queued, queue_cap;
 };
 
 /* Queued events are written together once this many wait. */
@@ -41,6 +44,12 @@ void audit_sync(struct audit_log *log);
 /* Queue an event (high-volume file events): written by audit_flush, or
  * when AUDIT_BATCH are waiting. Order is kept. */
 int audit_event_queue(struct audit_log *log, const char *event, json_t *fields);
+/* The same with the fields already as JSON text: `"k":v,"k2":v2` (the hot
+ * path of audit_all_access, without building objects). */
+int audit_event_queue_text(struct audit_log *log, const char *event, const char *fields);
+/* Append s as a JSON string literal (quotes included) to buf; invalid
+ * UTF-8 bytes become \u00XX so that every line stays valid JSON. */
+void audit_json_quote(char **buf, size_t *len, size_t *cap, const char *s);
 int audit_flush(struct audit_log *log);
 void audit_close(struct audit_log *log);
 

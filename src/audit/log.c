@@ -180,6 +180,60 @@ static int rotate(struct audit_log *log)
     return 0;
 }
 
+static void grow(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return;
+    *cap = need * 2;
+    *buf = xrealloc(*buf, *cap);
+}
+
+void audit_json_quote(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    grow(buf, cap, *len + strlen(s) * 6 + 3);
+    char *o = *buf + *len;
+    *o++ = '"';
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned char ch = *p;
+        int seq = ch < 0x80 ? 1 : (ch & 0xe0) == 0xc0 ? 2 : (ch & 0xf0) == 0xe0 ? 3
+                : (ch & 0xf8) == 0xf0 ? 4 : 0;
+        bool valid = seq > 0;
+        for (int i = 1; valid && i < seq; i++)
+            valid = (p[i] & 0xc0) == 0x80;
+        if (ch == '"' || ch == '\\') {
+            *o++ = '\\';
+            *o++ = (char)ch;
+            p++;
+        } else if (ch < 0x20 || !valid) {
+            o += sprintf(o, "\\u%04x", ch);
+            p++;
+        } else {
+            memcpy(o, p, (size_t)seq);
+            o += seq;
+            p += seq;
+        }
+    }
+    *o++ = '"';
+    *len = (size_t)(o - *buf);
+}
+
+static void push(struct audit_log *log, char *prefix)
+{
+    if (log->queued == log->queue_cap) {
+        log->queue_cap = log->queue_cap ? log->queue_cap * 2 : 64;
+        log->queue = xrealloc(log->queue, log->queue_cap * sizeof *log->queue);
+    }
+    log->queue[log->queued++] = prefix;
+}
+
+static void drop_queue(struct audit_log *log)
+{
+    for (size_t i = 0; i < log->queued; i++)
+        free(log->queue[i]);
+    log->queued = 0;
+}
+
 /* Write every queued event in one write(2): each line's prev is the hash
  * of the line before it, the first one's the head's. */
 static int append_locked(struct audit_log *log)
@@ -204,22 +258,14 @@ static int append_locked(struct audit_log *log)
     }
     size_t len = 0, cap = 0;
     _cleanup_free_ char *buf = NULL;
-    size_t i;
-    json_t *obj;
-    json_array_foreach(log->queue, i, obj) {
-        json_object_set_new(obj, "prev", json_string(prev));
-        _cleanup_free_ char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (!text)
-            return -ENOMEM;
-        size_t n = strlen(text);
-        audit_sha256_hex(text, n, prev);
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            buf = xrealloc(buf, cap);
-        }
-        memcpy(buf + len, text, n);
-        buf[len + n] = '\n';
-        len += n + 1;
+    for (size_t i = 0; i < log->queued; i++) {
+        size_t start = len, n = strlen(log->queue[i]);
+        grow(&buf, &cap, len + n + 64 + 16);
+        memcpy(buf + len, log->queue[i], n);
+        len += n;
+        len += (size_t)sprintf(buf + len, ",\"prev\":\"%s\"}", prev);
+        audit_sha256_hex(buf + start, len - start, prev);
+        buf[len++] = '\n';
     }
     ssize_t w = write(log->fd, buf, len);
     if (w != (ssize_t)len) {
@@ -232,12 +278,12 @@ static int append_locked(struct audit_log *log)
     }
     if (log->fsync_mode == AUDIT_FSYNC_EVERY)
         fsync(log->fd);
-    return write_head(log, lines + json_array_size(log->queue), prev);
+    return write_head(log, lines + log->queued, prev);
 }
 
 int audit_flush(struct audit_log *log)
 {
-    if (!log->queue || !json_array_size(log->queue))
+    if (!log->queued)
         return 0;
     int r;
     if (log->fd < 0) {
@@ -248,8 +294,8 @@ int audit_flush(struct audit_log *log)
         r = append_locked(log);
         flock(log->fd, LOCK_UN);
     }
-    size_t n = json_array_size(log->queue);
-    json_array_clear(log->queue);
+    size_t n = log->queued;
+    drop_queue(log);
     if (r < 0) {
         if (!log->lost)
             log_error("audit: %zu event(s) NOT recorded in %s: %s", n,
@@ -259,22 +305,52 @@ int audit_flush(struct audit_log *log)
     return r;
 }
 
-int audit_event_queue(struct audit_log *log, const char *event, json_t *fields)
+static char *line_head(struct audit_log *log, const char *event, size_t *len, size_t *cap)
 {
     char ts[40];
     audit_timestamp(ts);
-    json_t *obj = json_object();
-    json_object_set_new(obj, "ts", json_string(ts));
-    json_object_set_new(obj, "run_id", json_string(log->run_id));
-    json_object_set_new(obj, "event", json_string(event));
+    char *buf = NULL;
+    *len = 0;
+    *cap = 0;
+    grow(&buf, cap, 256);
+    *len = (size_t)snprintf(buf, *cap, "{\"ts\":\"%s\",\"run_id\":\"%s\",\"event\":", ts,
+                            log->run_id);
+    audit_json_quote(&buf, len, cap, event);
+    return buf;
+}
+
+int audit_event_queue_text(struct audit_log *log, const char *event, const char *fields)
+{
+    size_t len, cap;
+    char *buf = line_head(log, event, &len, &cap);
+    size_t n = strlen(fields);
+    grow(&buf, &cap, len + n + 2);
+    if (n) {
+        buf[len++] = ',';
+        memcpy(buf + len, fields, n);
+        len += n;
+    }
+    buf[len] = '\0';
+    push(log, buf);
+    return log->queued >= AUDIT_BATCH ? audit_flush(log) : 0;
+}
+
+int audit_event_queue(struct audit_log *log, const char *event, json_t *fields)
+{
+    char *text = NULL;
     if (fields) {
-        json_object_update(obj, fields);
+        text = json_dumps(fields, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(fields);
     }
-    if (!log->queue)
-        log->queue = json_array();
-    json_array_append_new(log->queue, obj);
-    return json_array_size(log->queue) >= AUDIT_BATCH ? audit_flush(log) : 0;
+    /* "{...}" -> "..." */
+    size_t n = text ? strlen(text) : 0;
+    if (n >= 2) {
+        memmove(text, text + 1, n - 2);
+        text[n - 2] = '\0';
+    }
+    int r = audit_event_queue_text(log, event, text && n >= 2 ? text : "");
+    free(text);
+    return r;
 }
 
 int audit_event(struct audit_log *log, const char *event, json_t *fields)
@@ -292,7 +368,7 @@ void audit_sync(struct audit_log *log)
 void audit_close(struct audit_log *log)
 {
     audit_flush(log);
-    json_decref(log->queue);
+    free(log->queue);
     log->queue = NULL;
     if (log->lost)
         log_error("audit: %u event(s) of run %s could not be recorded in %s", log->lost,

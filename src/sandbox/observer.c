@@ -12,6 +12,16 @@
 #include <unistd.h>
 
 #include "sandbox/observer.h"
+
+/* Linux 6.6: the notifying task and the supervisor hand the CPU to each
+ * other directly, instead of a wake-up each way (distribution headers may
+ * predate it). */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 #include "util/cleanup.h"
 #include "util/fileutil.h"
 #include "util/log.h"
@@ -30,6 +40,8 @@ int observer_start(struct observer *o, int listener, const struct fs_plan *plan,
     o->listener = listener;
     o->plan = plan;
     o->log = log;
+    /* Best effort: older kernels just keep the two wake-ups. */
+    ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
     return 0;
 }
 
@@ -134,23 +146,54 @@ static void decode(const struct seccomp_notif *n, struct call *c)
         c->access = c->flags & O_CREAT ? "create" : "write";
 }
 
-static void record(struct observer *o, const struct seccomp_notif *n)
-{
+/* What must be read while the process waits: its strings, and (for a
+ * relative path) its directory. The rest is done after it continues. */
+struct capture {
     struct call c;
-    decode(n, &c);
-    pid_t pid = (pid_t)n->pid;
+    pid_t pid;
+    int nr;
     char raw[4096], raw2[4096];
-    if (!read_string(pid, c.path, raw, sizeof raw))
-        snprintf(raw, sizeof raw, "(unreadable)");
-    if (c.path2 && !read_string(pid, c.path2, raw2, sizeof raw2))
-        snprintf(raw2, sizeof raw2, "(unreadable)");
+    char *path, *path2;
+};
+
+static bool capture(struct observer *o, const struct seccomp_notif *n, struct capture *k)
+{
+    decode(n, &k->c);
+    k->pid = (pid_t)n->pid;
+    k->nr = n->data.nr;
+    if (!read_string(k->pid, k->c.path, k->raw, sizeof k->raw))
+        snprintf(k->raw, sizeof k->raw, "(unreadable)");
+    k->raw2[0] = '\0';
+    if (k->c.path2 && !read_string(k->pid, k->c.path2, k->raw2, sizeof k->raw2))
+        snprintf(k->raw2, sizeof k->raw2, "(unreadable)");
     /* The task must still be the one that made the call: else the pid
      * (and what we read through it) may belong to another process. */
     uint64_t id = n->id;
     if (ioctl(o->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
-        return;
-    _cleanup_free_ char *path = absolute(pid, c.dirfd, raw);
-    _cleanup_free_ char *path2 = c.path2 ? absolute(pid, c.dirfd2, raw2) : NULL;
+        return false;
+    k->path = absolute(k->pid, k->c.dirfd, k->raw);
+    k->path2 = k->c.path2 ? absolute(k->pid, k->c.dirfd2, k->raw2) : NULL;
+    return true;
+}
+
+/* Plain text (already valid JSON) onto a growing buffer, kept NUL-ended. */
+static void append_raw(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *buf = xrealloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+}
+
+static void record(struct observer *o, struct capture *k)
+{
+    struct call c = k->c;
+    pid_t pid = k->pid;
+    _cleanup_free_ char *path = TAKE_PTR(k->path);
+    _cleanup_free_ char *path2 = TAKE_PTR(k->path2);
     bool write = strcmp(c.access, "read") != 0 && strcmp(c.access, "exec") != 0;
     const char *rule = NULL;
     const char *verdict = fs_plan_verdict(o->plan, path, write, &rule);
@@ -159,12 +202,26 @@ static void record(struct observer *o, const struct seccomp_notif *n)
     const char *event = !strcmp(c.access, "exec") ? "exec"
                         : !strcmp(verdict, "deny") ? "fs.deny"
                                                    : "fs.access";
-    json_t *f = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "pid", (json_int_t)pid, "syscall",
-                          name_of(n->data.nr), "path", path, "access", c.access, "verdict",
-                          verdict, "rule", rule ? rule : "");
-    if (path2)
-        json_object_set_new(f, "path2", json_string(path2));
-    audit_event_queue(o->log, event, f);
+    /* Built as text: this runs for every observed call. */
+    size_t len = 0, cap = 0;
+    _cleanup_free_ char *f = NULL;
+    char head[96];
+    snprintf(head, sizeof head, "\"pid\":%d,\"syscall\":\"%s\",\"path\":", (int)pid,
+             name_of(k->nr));
+    append_raw(&f, &len, &cap, head);
+    audit_json_quote(&f, &len, &cap, path);
+    if (path2) {
+        append_raw(&f, &len, &cap, ",\"path2\":");
+        audit_json_quote(&f, &len, &cap, path2);
+    }
+    append_raw(&f, &len, &cap, ",\"access\":\"");
+    append_raw(&f, &len, &cap, c.access);
+    append_raw(&f, &len, &cap, "\",\"verdict\":\"");
+    append_raw(&f, &len, &cap, verdict);
+    append_raw(&f, &len, &cap, "\",\"rule\":");
+    audit_json_quote(&f, &len, &cap, rule ? rule : "");
+    append_raw(&f, &len, &cap, "");
+    audit_event_queue_text(o->log, event, f);
     o->events++;
 }
 
@@ -175,12 +232,15 @@ int observer_handle(struct observer *o)
     memset(n, 0, o->req_size);
     if (ioctl(o->listener, SECCOMP_IOCTL_NOTIF_RECV, n) < 0)
         return errno == EINTR || errno == ENOENT ? 0 : -1;
-    record(o, n);
+    struct capture k;
+    bool valid = capture(o, n, &k);
     memset(r, 0, o->resp_size);
     r->id = n->id;
     r->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
     /* ENOENT: the process went away meanwhile; nothing to answer. */
     if (ioctl(o->listener, SECCOMP_IOCTL_NOTIF_SEND, r) < 0 && errno != ENOENT)
         return -1;
+    if (valid)
+        record(o, &k);
     return 0;
 }
