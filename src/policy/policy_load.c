@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "policy/import.h"
 #include "policy/load_ctx.h"
 #include "policy/policy_internal.h"
 #include "policy/policy_load.h"
@@ -418,6 +419,10 @@ int policy_load_buffer(struct policy *p, const char *name, const char *buf,
     if (!json_is_object(root))
         r = ctx_fail(&c, "the top level is %s; expected an object with keys such as "
                      "\"file_system\", \"network\", \"firewall\"", json_kind(root));
+    else if (import_detect(root) == IMPORT_SRT)
+        r = import_srt(&c, root);
+    else if (import_detect(root) == IMPORT_CLAUDE)
+        r = import_claude(&c, root);
     else
         r = ctx_walk(&c, root, top_level);
     json_decref(root);
