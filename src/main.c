@@ -19,6 +19,10 @@ void print_main_help(void)
            "  audit [verify|tail]        query the audit trail, verify its chain, follow it\n"
            "  ps                         this user's running sandboxes\n"
            "  monitor [RUN_ID]           live resource use of running sandboxes\n"
+           "  init [--profile P] [DIR]   write DIR/sandbox-security: policies and documents\n"
+           "  export TARGET              the policy as AppArmor, nftables, systemd, limits,\n"
+           "                             srt, claude, oci or kubernetes configuration\n"
+           "  convert [POLICY...]        srt or Claude Code settings to the native format\n"
            "\n"
            "  sandboxctl COMMAND --help  options of COMMAND\n"
            "  sandboxctl --version       version\n"
@@ -59,6 +63,7 @@ int main(int argc, char **argv)
         return cmd_convert(argc - 1, argv + 1);
     if (!strcmp(cmd, "init"))
         return cmd_init(argc - 1, argv + 1);
-    log_error("unknown command \"%s\" (commands: run, check, doctor; see --help)", cmd);
+    log_error("unknown command \"%s\" (commands: run, check, doctor, audit, ps, monitor, "
+              "init, export, convert; see --help)", cmd);
     return 2;
 }

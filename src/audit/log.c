@@ -68,6 +68,10 @@ void audit_new_run_id(char out[40])
              ts + 11, ts + 14, ts + 17, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
 }
 
+static int scan_last_line(int fd, uint64_t *lines, char hash[65]);
+static int write_head(struct audit_log *log, uint64_t lines, const char *hash);
+#define HEAD_RECORD_LEN 86 /* 20 digits, space, 64 hex digits, newline */
+
 int audit_open(struct audit_log *log, const char *path)
 {
     *log = (struct audit_log){.fd = -1, .max_bytes = DEFAULT_MAX_BYTES, .keep = DEFAULT_KEEP};
@@ -80,6 +84,18 @@ int audit_open(struct audit_log *log, const char *path)
     log->path = xstrdup(path);
     log->head_path = xasprintf("%s.head", path);
     audit_new_run_id(log->run_id);
+    struct stat st;
+    if (stat(log->head_path, &st) < 0 || st.st_size < HEAD_RECORD_LEN) {
+        /* A log without its head yet (new, or from an older version):
+         * write one now, while there may still be room for it. */
+        uint64_t lines;
+        char hash[65];
+        if (flock(log->fd, LOCK_EX) == 0) {
+            if (scan_last_line(log->fd, &lines, hash) == 0)
+                write_head(log, lines, hash);
+            flock(log->fd, LOCK_UN);
+        }
+    }
     return 0;
 }
 
@@ -129,20 +145,23 @@ static int read_head(struct audit_log *log, uint64_t *lines, char hash[65])
     return scan_last_line(log->fd, lines, hash);
 }
 
+/* The head is one fixed-size record rewritten in place: overwriting blocks
+ * it already has needs no free space, so a full disk cannot leave the log
+ * ahead of its head. */
 static int write_head(struct audit_log *log, uint64_t lines, const char *hash)
 {
-    _cleanup_free_ char *tmp = xasprintf("%s.tmp", log->head_path);
-    _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    _cleanup_close_ int fd = open(log->head_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                                  0600);
     if (fd < 0)
         return -errno;
-    char buf[128];
-    int len = snprintf(buf, sizeof buf, "%llu %s\n", (unsigned long long)lines, hash);
-    int r = write_all(fd, buf, (size_t)len);
-    if (r == 0 && log->fsync_mode == AUDIT_FSYNC_EVERY)
+    char buf[HEAD_RECORD_LEN + 1];
+    snprintf(buf, sizeof buf, "%020llu %s\n", (unsigned long long)lines, hash);
+    ssize_t w = pwrite(fd, buf, HEAD_RECORD_LEN, 0);
+    if (w != HEAD_RECORD_LEN)
+        return w < 0 ? -errno : -ENOSPC;
+    if (log->fsync_mode == AUDIT_FSYNC_EVERY)
         fsync(fd);
-    if (r == 0 && rename(tmp, log->head_path) < 0)
-        r = -errno;
-    return r;
+    return 0;
 }
 
 /* Another supervisor may have rotated the file under us. */
@@ -278,7 +297,14 @@ static int append_locked(struct audit_log *log)
     }
     if (log->fsync_mode == AUDIT_FSYNC_EVERY)
         fsync(log->fd);
-    return write_head(log, lines + log->queued, prev);
+    if ((r = write_head(log, lines + log->queued, prev)) < 0) {
+        /* Log and head must agree: take the lines back. */
+        if (ftruncate(log->fd, st.st_size) < 0) {
+            /* verify will report the mismatch */
+        }
+        return r;
+    }
+    return 0;
 }
 
 int audit_flush(struct audit_log *log)

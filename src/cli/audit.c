@@ -37,7 +37,8 @@ static void audit_help(void)
            "      --since T      events from T on: an RFC 3339 time (UTC, a prefix is enough)\n"
            "                     or an age such as 30m, 2h, 7d\n"
            "      --event E      events named E, or starting with E. (e.g. run, limit)\n"
-           "      --denied       only denials, limit hits and enforcement gaps\n"
+           "      --denied       only denials (fs.deny, a denied exec, net.deny, ...), limit\n"
+           "                     hits and refused runs\n"
            "      --json         matching events as JSON lines\n"
            "  -f, --follow       (tail) keep printing new events\n"
            "  -h, --help         this help\n"
@@ -65,11 +66,14 @@ static int parse_since(const char *s, char out[40])
     return 0;
 }
 
-static bool is_denial(const char *event)
+static bool is_denial(json_t *ev)
 {
+    const char *event = json_string_value(json_object_get(ev, "event"));
+    const char *verdict = json_string_value(json_object_get(ev, "verdict"));
     size_t n = strlen(event);
     return (n > 5 && !strcmp(event + n - 5, ".deny")) || !strncmp(event, "limit.", 6) ||
-           !strcmp(event, "ratelimit") || !strcmp(event, "enforcement.gap");
+           !strcmp(event, "ratelimit") || !strcmp(event, "run.refused") ||
+           (verdict && !strcmp(verdict, "deny"));
 }
 
 static bool matches(const struct audit_opts *o, json_t *ev)
@@ -88,7 +92,7 @@ static bool matches(const struct audit_opts *o, json_t *ev)
         if (strcmp(event, o->event) != 0 && !(strncmp(event, o->event, n) == 0 && event[n] == '.'))
             return false;
     }
-    if (o->denied && !is_denial(event))
+    if (o->denied && !is_denial(ev))
         return false;
     return true;
 }
@@ -144,7 +148,7 @@ static void summarize(struct run_row **rows, size_t *n, json_t *ev)
         r->wall_ms = json_number_value(json_object_get(ev, "wall_ms"));
     } else if (!strncmp(event, "limit.", 6)) {
         r->limits++;
-    } else if (is_denial(event)) {
+    } else if (is_denial(ev)) {
         r->denials++;
     }
 }

@@ -146,6 +146,9 @@ int cmd_monitor(int argc, char **argv)
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     bool tty = !json && isatty(STDOUT_FILENO);
+    /* CPU time of the previous refresh, by run id: the order of runs may
+     * change between two refreshes. */
+    char **last_id = NULL;
     double *last_cpu = NULL;
     size_t last_n = 0;
     for (long round = 0; !stop && (count < 0 || round < count); round++) {
@@ -169,15 +172,19 @@ int cmd_monitor(int argc, char **argv)
         if (tty)
             printf("\033[H\033[2J");
         if (!json)
-            printf("%-34s %6s %9s %5s %12s %10s  %s\n", "RUN", "CPU%", "MEM_MIB", "PIDS",
-                   "WORKSPACE_MB", "TEMP_MIB", "COMMAND");
+            printf("%-34s %6s %9s %5s %13s %10s  %s\n", "RUN", "CPU%", "MEM_MIB", "PIDS",
+                   "WORKSPACE_MIB", "TEMP_MIB", "COMMAND");
         double *cpu = xcalloc(n + 1, sizeof *cpu);
+        char **ids = xcalloc(n + 1, sizeof *ids);
         for (size_t i = 0; i < n; i++) {
             struct sandbox_usage u;
             sandbox_usage_read(runs[i].init, runs[i].mem_cgroup, runs[i].temp, &u);
             cpu[i] = u.cpu_seconds;
-            double pct = (round > 0 && i < last_n) ? 100.0 * (u.cpu_seconds - last_cpu[i]) / interval
-                                                   : 0;
+            ids[i] = xstrdup(runs[i].run_id);
+            double pct = 0;
+            for (size_t j = 0; j < last_n; j++)
+                if (!strcmp(last_id[j], runs[i].run_id))
+                    pct = 100.0 * (u.cpu_seconds - last_cpu[j]) / interval;
             if (pct < 0)
                 pct = 0;
             uint64_t ws = runs[i].workspace ? tree_disk_usage(runs[i].workspace) : 0;
@@ -189,13 +196,17 @@ int cmd_monitor(int argc, char **argv)
                 json_decref(o);
             } else {
                 uint64_t mem = u.cgroup_bytes ? u.cgroup_bytes : u.rss_bytes;
-                printf("%-34s %6.1f %9.1f %5u %12.1f %10.1f  %s\n", runs[i].run_id, pct,
-                       (double)mem / 1048576.0, u.pids, (double)ws / 1e6,
+                printf("%-34s %6.1f %9.1f %5u %13.1f %10.1f  %s\n", runs[i].run_id, pct,
+                       (double)mem / 1048576.0, u.pids, (double)ws / 1048576.0,
                        (double)u.temp_used / 1048576.0, runs[i].command);
             }
         }
         fflush(stdout);
+        for (size_t j = 0; j < last_n; j++)
+            free(last_id[j]);
+        free(last_id);
         free(last_cpu);
+        last_id = ids;
         last_cpu = cpu;
         last_n = n;
         run_entries_free(runs, n);
@@ -205,6 +216,9 @@ int cmd_monitor(int argc, char **argv)
             nanosleep(&ts, NULL);
         }
     }
+    for (size_t j = 0; j < last_n; j++)
+        free(last_id[j]);
+    free(last_id);
     free(last_cpu);
     return 0;
 }

@@ -104,14 +104,6 @@ static int judge_gaps(const struct sandbox_config *cfg, struct controls *out)
             log_warn("  %s: %s: %s", x->item, control_state_name(x->state),
                      x->detail ? x->detail : "");
     }
-    if (r == 0) {
-        size_t obs = 0;
-        for (size_t i = 0; i < c.n; i++)
-            obs += control_is_gap(&c.v[i], false) && !c.v[i].confinement;
-        if (obs)
-            log_warn("%zu observation control(s) not available (audit); confinement is "
-                     "unaffected", obs);
-    }
     *out = c;
     return r;
 }

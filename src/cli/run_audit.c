@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/run_audit.h"
@@ -17,6 +18,8 @@ int run_audit_open(struct sandbox_config *cfg, struct audit_log *log)
     bool strict = p->enforcement.strict_mode;
     _cleanup_free_ char *path = audit_default_path(p->audit.path);
     _cleanup_free_ char *norm = path_normalize(path);
+    struct stat before;
+    bool existed = stat(norm, &before) == 0;
     int r = audit_open(log, norm);
     if (r < 0) {
         if (strict) {
@@ -44,6 +47,11 @@ int run_audit_open(struct sandbox_config *cfg, struct audit_log *log)
     if (r == -EBUSY) {
         log_error("audit: the audit log's directory %s is itself visible to the sandbox: "
                   "choose an audit.path in a directory of its own", real);
+        if (!existed) {
+            /* Leave nothing behind in a directory we refused to use. */
+            unlink(log->head_path);
+            unlink(log->path);
+        }
         return -1;
     }
     if (r < 0) {

@@ -121,8 +121,10 @@ static void collect_fs(const struct sandbox_config *cfg, const struct host_suppo
             "sandbox past the limit (a burst between two measurements can overshoot)",
             p->fs.workspace_size_limit_gb);
     add(c, "audit", CTL_ENFORCED, false, "supervisor", "audit log",
-        "%s: hash-chained JSON Lines, written only by the supervisor, hidden from the sandbox",
-        p->audit.path ? p->audit.path : "$XDG_STATE_HOME/sandboxctl/audit.jsonl");
+        "%s: hash-chained JSON Lines, written only by the supervisor; %s",
+        p->audit.path ? p->audit.path : "$XDG_STATE_HOME/sandboxctl/audit.jsonl",
+        ns ? "hidden from the sandbox"
+           : "without namespaces it is hidden only if no allowed path contains it");
     if (p->enforcement.audit_all_access)
         add(c, "audit", CTL_ENFORCED, false, "seccomp user notification", "audit_all_access",
             "open, exec, unlink, rename, mkdir and rmdir calls recorded with the path, the "

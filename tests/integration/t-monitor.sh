@@ -11,7 +11,17 @@ wait_for_run() {
     fail "the running sandbox never appeared in ps"
 }
 
+# Each test its own runtime directory: other sandboxes of the same user
+# (another test, the developer's shell) must not show up here.
+private_runtime() {
+    export XDG_RUNTIME_DIR=$T/run/rt
+    mkdir -p "$XDG_RUNTIME_DIR"
+    chown "$TUID:$TGID" "$XDG_RUNTIME_DIR"
+    chmod 700 "$XDG_RUNTIME_DIR"
+}
+
 test_ps_and_monitor_see_running_sandbox() {
+    private_runtime
     run_capture as_user "$SBX" ps --json
     assert_eq "[]" "$(tr -d ' \n' <<<"$OUT")" "ps before any run"
     bg_user "$SBX" run -q -- sh -c 'head -c 3000000 /dev/zero > "$TMPDIR/blob"; sleep 30'
