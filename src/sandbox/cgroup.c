@@ -1,4 +1,6 @@
+#include <dirent.h>
 #include <errno.h>
+#include <time.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -138,6 +140,26 @@ static int set_knob(const char *dir, const char *knob, const char *value, bool r
     return required ? r : 0;
 }
 
+/* Groups of runs whose supervisor was killed: empty, and old enough that
+ * no starting run can be about to join them. rmdir refuses a busy one. */
+static void remove_stale(const char *parent)
+{
+    DIR *d = opendir(parent);
+    if (!d)
+        return;
+    struct dirent *e;
+    time_t now = time(NULL);
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, "sandboxctl-", 11) != 0)
+            continue;
+        _cleanup_free_ char *dir = path_join(parent, e->d_name);
+        struct stat st;
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && now - st.st_mtime > 60)
+            rmdir(dir);
+    }
+    closedir(d);
+}
+
 int cgroup_create(struct cgroup *cg, const struct resource_limits *lim, const char *name)
 {
     _cleanup_free_ char *why = NULL;
@@ -146,6 +168,7 @@ int cgroup_create(struct cgroup *cg, const struct resource_limits *lim, const ch
     int r;
     if (cg->mode == CG_V2) {
         _cleanup_free_ char *parent = v2_parent(&why);
+        remove_stale(parent);
         cg->v2_dir = path_join(parent, name);
         if (mkdir(cg->v2_dir, 0755) < 0)
             goto fail;
@@ -165,6 +188,8 @@ int cgroup_create(struct cgroup *cg, const struct resource_limits *lim, const ch
     if (cg->mode == CG_V1) {
         _cleanup_free_ char *mp = v1_parent("memory", &why);
         _cleanup_free_ char *pp = v1_parent("pids", &why);
+        remove_stale(mp);
+        remove_stale(pp);
         cg->mem_dir = path_join(mp, name);
         cg->pids_dir = path_join(pp, name);
         if (mkdir(cg->mem_dir, 0755) < 0 || mkdir(cg->pids_dir, 0755) < 0)

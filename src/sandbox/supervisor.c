@@ -165,7 +165,8 @@ static bool send_byte(int fd, char c)
 static int prepare_host(struct supervision *s)
 {
     struct sandbox_config *cfg = s->cfg;
-    _cleanup_free_ char *cg_name = xasprintf("sandboxctl-%d", (int)getpid());
+    /* Named by run id: a pid can come back, a killed run's group with it. */
+    _cleanup_free_ char *cg_name = xasprintf("sandboxctl-%s", cfg->run_id);
     if (cgroup_create(&s->cg, &cfg->policy->resources, cg_name) < 0)
         return -1;
     cfg->cgroup = s->cg.mode;

@@ -27,6 +27,7 @@ test_ps_and_monitor_see_running_sandbox() {
     bg_user "$SBX" run -q -- sh -c 'head -c 3000000 /dev/zero > "$TMPDIR/blob"; sleep 30'
     wait_for_run
     sleep 0.5
+    run_capture as_user "$SBX" ps --json
     printf '%s' "$OUT" >"$T/run/ps.json"
     run_capture "$PY" -c '
 import json, sys
