@@ -198,9 +198,11 @@ static int query(const char *path, const struct audit_opts *o, long tail_lines)
             char wall[32] = "-";
             if (r->wall_ms >= 0)
                 snprintf(wall, sizeof wall, "%.1f", r->wall_ms);
-            printf("%-34s %-27s %-8s %9s %7u %6u  %s\n", r->id, r->start ? r->start : "-",
-                   r->exit ? r->exit : "running", wall, r->denials, r->limits,
-                   r->command ? r->command : "-");
+            /* A table row: long commands are cut (--json has them whole). */
+            const char *cmd = r->command ? r->command : "-";
+            printf("%-34s %-27s %-8s %9s %7u %6u  %.*s%s\n", r->id, r->start ? r->start : "-",
+                   r->exit ? r->exit : "running", wall, r->denials, r->limits, 72, cmd,
+                   strlen(cmd) > 72 ? "..." : "");
             free(r->id);
             free(r->start);
             free(r->command);
