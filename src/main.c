@@ -20,6 +20,8 @@ void print_main_help(void)
            "  ps                         this user's running sandboxes\n"
            "  monitor [RUN_ID]           live resource use of running sandboxes\n"
            "  init [--profile P] [DIR]   write DIR/sandbox-security: policies and documents\n"
+           "  test [OPTIONS]             run attack probes inside the sandbox; PASS/FAIL each\n"
+           "  report [DIR]               SECURITY-SUMMARY.md and .html from the test results\n"
            "  export TARGET              the policy as AppArmor, nftables, systemd, limits,\n"
            "                             srt, claude, oci or kubernetes configuration\n"
            "  convert [POLICY...]        srt or Claude Code settings to the native format\n"
@@ -63,7 +65,13 @@ int main(int argc, char **argv)
         return cmd_convert(argc - 1, argv + 1);
     if (!strcmp(cmd, "init"))
         return cmd_init(argc - 1, argv + 1);
+    if (!strcmp(cmd, "test"))
+        return cmd_test(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return cmd_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "__probe"))
+        return cmd_probe(argc - 1, argv + 1);
     log_error("unknown command \"%s\" (commands: run, check, doctor, audit, ps, monitor, "
-              "init, export, convert; see --help)", cmd);
+              "init, test, report, export, convert; see --help)", cmd);
     return 2;
 }

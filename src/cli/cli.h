@@ -46,4 +46,7 @@ int cmd_monitor(int argc, char **argv);
 int cmd_export(int argc, char **argv);   /* src/export */
 int cmd_convert(int argc, char **argv);  /* src/export */
 int cmd_init(int argc, char **argv);     /* src/configurator */
+int cmd_test(int argc, char **argv);     /* src/selftest */
+int cmd_report(int argc, char **argv);   /* src/selftest */
+int cmd_probe(int argc, char **argv);    /* src/selftest: hidden __probe */
 void print_main_help(void);

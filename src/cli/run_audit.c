@@ -143,6 +143,11 @@ void run_audit_end(struct sandbox_config *cfg, const struct run_result *res)
     json_object_set_new(fields, "pids_refused", json_integer((json_int_t)res->pids_refused));
     json_object_set_new(fields, "limit_hit",
                         res->limit_hit ? json_string(res->limit_hit) : json_null());
+    if (cfg->policy->enforcement.audit_all_access) {
+        json_object_set_new(fields, "fs_events", json_integer((json_int_t)res->fs_events));
+        json_object_set_new(fields, "fs_events_not_listed",
+                            json_integer((json_int_t)res->fs_events_dropped));
+    }
     json_object_set_new(fields, "bytes_in", json_integer(0));
     json_object_set_new(fields, "bytes_out", json_integer(0));
     audit_event(cfg->audit, "run.end", fields);

@@ -7,10 +7,16 @@
 #include "util/log.h"
 #include "util/strlist.h"
 
+/* Files and directories whose content the host later runs: git's hooks
+ * and the config, worktree config, common-dir pointer and submodule or
+ * worktree git dirs that name other hooks and configs; shell start-up
+ * files; editor tasks; agent commands, agents and settings (hooks). */
 const char *const policy_protected_paths[] = {
-    ".git/hooks", ".git/config", ".bashrc", ".bash_profile", ".zshrc",
+    ".git/hooks", ".git/config", ".git/config.worktree", ".git/commondir",
+    ".git/modules", ".git/worktrees", ".bashrc", ".bash_profile", ".zshrc",
     ".zprofile", ".profile", ".gitconfig", ".gitmodules", ".mcp.json",
-    ".vscode", ".idea", ".claude/commands", ".claude/agents", NULL,
+    ".vscode", ".idea", ".claude/commands", ".claude/agents",
+    ".claude/settings.json", ".claude/settings.local.json", NULL,
 };
 
 /* System trees a build needs to see but must not change. */

@@ -111,7 +111,9 @@ const char *policy_workspace_var(const struct policy *p, const struct policy_env
 /* Secrets that commonly live in the environment of a developer's shell. */
 static const char *const default_env_deny[] = {
     "AWS_*", "*_TOKEN", "*_SECRET*", "*PASSWORD*", "*API_KEY*",
-    "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "LD_PRELOAD", "LD_AUDIT", NULL,
+    "SSH_AUTH_SOCK", "GPG_AGENT_INFO", "LD_PRELOAD", "LD_AUDIT", "*_KEY", "*_KEYS",
+    "*_PWD", "*_PASS", "*_PASSWD", "*CREDENTIAL*", "*_DSN", "DATABASE_URL", "*_AUTH_*",
+    NULL,
 };
 
 static void base_fs(struct policy *p, const struct policy_env *env)

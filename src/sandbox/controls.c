@@ -99,6 +99,9 @@ static void collect_fs(const struct sandbox_config *cfg, const struct host_suppo
         add(c, "file_system", CTL_PARTIAL, true, "Landlock", "/proc",
             "the host's /proc is readable: other processes are visible (no PID namespace)");
     }
+    for (size_t i = 0; i < plan->n_gaps; i++)
+        add(c, "file_system", CTL_PARTIAL, true, "mount namespace", "protected path", "%s",
+            plan->gaps[i]);
     if (plan->synthetic_etc)
         add(c, "file_system", CTL_INFO, false, NULL, "/etc",
             ns ? "the host's /etc is not visible; the sandbox gets a minimal synthetic one "

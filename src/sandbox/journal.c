@@ -46,8 +46,9 @@ void journal_record(const struct fs_plan *plan, const struct placeholder *ph, vo
     FILE *f = data;
     if (!f || strchr(plan->workspace, '\n') || strchr(ph->path, '\n'))
         return;
-    fprintf(f, "%" PRIu64 " %" PRIu64 " %c %s/%s\n", ph->dev, ph->ino, ph->is_dir ? 'd' : 'f',
-            plan->workspace, ph->path);
+    /* d: empty directory, f: empty file, c: a file holding ".\n" */
+    fprintf(f, "%" PRIu64 " %" PRIu64 " %c %s/%s\n", ph->dev, ph->ino,
+            ph->is_dir ? 'd' : ph->content ? 'c' : 'f', plan->workspace, ph->path);
     fflush(f);
 }
 
@@ -80,7 +81,8 @@ static void recover_file(const char *path)
             continue;
         if (kind == 'd' && S_ISDIR(st.st_mode))
             rmdir(p);
-        else if (kind == 'f' && S_ISREG(st.st_mode) && st.st_size == 0)
+        else if ((kind == 'f' || kind == 'c') && S_ISREG(st.st_mode) &&
+                 placeholder_unchanged(AT_FDCWD, p, kind == 'c' ? ".\n" : NULL, &st))
             unlink(p);
     }
     fclose(f);

@@ -190,6 +190,16 @@ static void append_raw(char **buf, size_t *len, size_t *cap, const char *s)
 
 static void record(struct observer *o, struct capture *k)
 {
+    if (o->events >= OBSERVER_MAX_EVENTS) {
+        if (!o->dropped++)
+            audit_event_queue(o->log, "audit.capped",
+                              json_pack("{s:I, s:s}", "recorded", (json_int_t)o->events, "detail",
+                                        "further file events of this run are counted in "
+                                        "run.end, not listed"));
+        free(k->path);
+        free(k->path2);
+        return;
+    }
     struct call c = k->c;
     pid_t pid = k->pid;
     _cleanup_free_ char *path = TAKE_PTR(k->path);

@@ -17,8 +17,13 @@ struct observer {
     uint16_t req_size, resp_size;
     const struct fs_plan *plan;
     struct audit_log *log;
-    uint64_t events;
+    uint64_t events;    /* recorded */
+    uint64_t dropped;   /* observed past OBSERVER_MAX_EVENTS, counted only */
 };
+
+/* Per run: past this many file events a run's own calls could rotate the
+ * trail of earlier runs away, so they are counted, no longer listed. */
+#define OBSERVER_MAX_EVENTS 100000
 
 int observer_start(struct observer *o, int listener, const struct fs_plan *plan,
                    struct audit_log *log);

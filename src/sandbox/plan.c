@@ -30,7 +30,9 @@ static const char *const elf_loaders[] = {
 static bool protected_is_dir(const char *name)
 {
     return strcmp(name, ".vscode") == 0 || strcmp(name, ".idea") == 0 ||
-           strcmp(name, ".git/hooks") == 0 || strncmp(name, ".claude/", 8) == 0;
+           strcmp(name, ".git/hooks") == 0 || strcmp(name, ".git/modules") == 0 ||
+           strcmp(name, ".git/worktrees") == 0 || strcmp(name, ".claude/commands") == 0 ||
+           strcmp(name, ".claude/agents") == 0;
 }
 
 const char *mount_kind_name(enum mount_kind k)
@@ -157,6 +159,20 @@ static char *resolve_link(const char *link_path, const char *text)
  * way (/bin -> usr/bin, /lib64 -> usr/lib64, a loader's link into
  * /usr/lib/...) is recreated and its target made visible too, so that
  * listing a path means listing what it leads to. */
+static void pin_parents(struct fs_plan *plan, const char *root, const char *path,
+                        const char *why);
+
+/* Inside a writable tree a sandbox could have turned a listed path into a
+ * symlink during an earlier run: such a link is never followed. */
+static bool inside_writable_tree(const struct fs_plan *plan, const char *path)
+{
+    for (size_t i = 0; i < plan->n_writable_roots; i++)
+        if (path_has_prefix(path, plan->writable_roots[i]) &&
+            strcmp(path, plan->writable_roots[i]) != 0)
+            return true;
+    return false;
+}
+
 static void add_visible(struct fs_plan *plan, const char *path, bool writable, const char *why,
                         int depth)
 {
@@ -184,6 +200,12 @@ static void add_visible(struct fs_plan *plan, const char *path, bool writable, c
         if (slash)
             *slash = '\0';
         struct stat pst;
+        if (lstat(prefix, &pst) == 0 && S_ISLNK(pst.st_mode) && inside_writable_tree(plan, prefix)) {
+            add_note(plan, xasprintf("%s: a symlink inside a writable tree, not followed (an "
+                                     "earlier sandbox may have planted it); %s skipped (%s)",
+                                     prefix, path, why));
+            return;
+        }
         if (lstat(prefix, &pst) == 0 && S_ISLNK(pst.st_mode)) {
             char buf[PATH_MAX];
             ssize_t n = readlink(prefix, buf, sizeof buf - 1);
@@ -281,6 +303,37 @@ static void denied_cb(struct fs_plan *plan, const char *path, const char *why, v
  * gets an empty placeholder for the length of the run, mounted read-only:
  * a missing .git then cannot be created inside (lift with
  * unprotected_paths), and nothing is left on the host afterwards. */
+static void add_gap(struct fs_plan *plan, char *gap)
+{
+    plan->gaps = xrealloc(plan->gaps, (plan->n_gaps + 1) * sizeof *plan->gaps);
+    plan->gaps[plan->n_gaps++] = gap;
+}
+
+static void add_placeholder(struct fs_plan *plan, const char *rel, const char *full, bool dir)
+{
+    plan->placeholders =
+        xrealloc(plan->placeholders, (plan->n_placeholders + 1) * sizeof *plan->placeholders);
+    /* A .git/commondir must be readable by git: "." names the repository
+     * itself, which is what git assumes without one. */
+    const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    plan->placeholders[plan->n_placeholders++] = (struct placeholder){
+        .path = xstrdup(rel),
+        .is_dir = dir,
+        .content = !dir && !strcmp(base, "commondir") ? ".\n" : NULL,
+    };
+    add_op(plan, full, MK_PROTECT, "protected persistence path")->is_dir = dir;
+}
+
+/* A denied path is hidden where it leads too: /bin/x is /usr/bin/x on a
+ * merged-/usr system, ~/.ssh is /var/home/u/.ssh when /home is a link. */
+static void denied_resolved_cb(struct fs_plan *plan, const char *path, const char *why, void *d)
+{
+    denied_cb(plan, path, why, d);
+    _cleanup_free_ char *real = realpath(path, NULL);
+    if (real && strcmp(real, path) != 0)
+        denied_cb(plan, real, why, d);
+}
+
 static void add_protected(struct fs_plan *plan, const struct policy *p)
 {
     if (!plan->workspace_writable)
@@ -298,23 +351,30 @@ static void add_protected(struct fs_plan *plan, const struct policy *p)
             _cleanup_free_ char *full = path_join(plan->workspace, rel);
             struct stat st;
             bool last = slash == NULL;
-            if (lstat(full, &st) == 0 && !last) {
-                if (S_ISDIR(st.st_mode)) {
-                    /* mv .git .git-old; mkdir -p .git/hooks would walk
-                     * around the protection: a mount point cannot move. */
-                    if (!find_op(plan, full))
-                        add_op(plan, full, MK_PIN, "parent of a protected path")->is_dir = true;
-                    *slash = '/';
-                    continue;
-                }
-                /* A symlinked parent (.git -> elsewhere): protected as the
-                 * sandbox resolves it, if it exists; else reported. */
+            bool exists = lstat(full, &st) == 0;
+            if (exists && S_ISLNK(st.st_mode)) {
+                /* A link name cannot be a mount point: the sandbox could
+                 * remove or re-point it. Its target is protected as the
+                 * sandbox resolves it; the name itself is a gap. */
                 _cleanup_free_ char *whole = path_join(plan->workspace, name);
                 if (!find_op(plan, whole))
                     add_op(plan, whole, MK_PROTECT, "protected persistence path")->is_dir = is_dir;
+                add_gap(plan, xasprintf("%s is a symlink: the name cannot be protected (replace "
+                                        "the link by what it points to, or list %s in "
+                                        "unprotected_paths)", full, name));
                 break;
             }
-            if (lstat(full, &st) == 0) {
+            if (exists && !last && S_ISDIR(st.st_mode)) {
+                /* mv .git .git-old; mkdir -p .git/hooks would walk around
+                 * the protection: a mount point cannot move. */
+                if (!find_op(plan, full))
+                    add_op(plan, full, MK_PIN, "parent of a protected path")->is_dir = true;
+                *slash = '/';
+                continue;
+            }
+            if (exists) {
+                /* The name itself, or a file where a directory would be
+                 * (a worktree's .git file pointing at its gitdir). */
                 if (!find_op(plan, full))
                     add_op(plan, full, MK_PROTECT, "protected persistence path")->is_dir =
                         S_ISDIR(st.st_mode);
@@ -326,15 +386,34 @@ static void add_protected(struct fs_plan *plan, const struct policy *p)
             *strrchr(parent, '/') = '\0';
             if (access(parent, W_OK) < 0)
                 break;
-            if (!find_op(plan, full)) {
-                plan->placeholders = xrealloc(plan->placeholders, (plan->n_placeholders + 1) *
-                                                                      sizeof *plan->placeholders);
-                bool dir = last ? is_dir : true;
-                plan->placeholders[plan->n_placeholders++] =
-                    (struct placeholder){.path = xstrdup(rel), .is_dir = dir};
-                add_op(plan, full, MK_PROTECT, "protected persistence path")->is_dir = dir;
-            }
+            if (!find_op(plan, full))
+                add_placeholder(plan, rel, full, last ? is_dir : true);
             break;
+        }
+    }
+}
+
+/* Read-only binds, masks and protected paths inside a writable tree: each
+ * directory between the tree's root and them is pinned, or renaming one
+ * would carry the protection away and free the name. */
+static void pin_inside_writable(struct fs_plan *plan)
+{
+    size_t n = plan->n_ops;
+    for (size_t i = 0; i < n; i++) {
+        enum mount_kind k = plan->ops[i].kind;
+        if (k != MK_BIND_RO && k != MK_MASK && k != MK_PROTECT)
+            continue;
+        _cleanup_free_ char *path = xstrdup(plan->ops[i].path);
+        const struct mount_op *rw = NULL;
+        for (size_t j = 0; j < plan->n_ops; j++) {
+            const struct mount_op *o = &plan->ops[j];
+            if (o->kind == MK_BIND_RW && path_has_prefix(path, o->path) &&
+                strcmp(path, o->path) != 0 && (!rw || strlen(o->path) > strlen(rw->path)))
+                rw = o;
+        }
+        if (rw) {
+            _cleanup_free_ char *root = xstrdup(rw->path);
+            pin_parents(plan, root, path, "parent of a read-only or hidden path");
         }
     }
 }
@@ -389,6 +468,17 @@ int fs_plan_build(const struct policy *p, struct fs_plan *plan)
         return -ENOENT;
     }
 
+    if (plan->workspace_writable) {
+        plan->writable_roots = xrealloc(plan->writable_roots, sizeof(char *));
+        plan->writable_roots[plan->n_writable_roots++] = xstrdup(plan->workspace);
+    }
+    for (size_t i = 0; i < p->fs.writable.n; i++) {
+        char *root = strip_globstar(p->fs.writable.v[i]);
+        plan->writable_roots = xrealloc(plan->writable_roots,
+                                        (plan->n_writable_roots + 1) * sizeof(char *));
+        plan->writable_roots[plan->n_writable_roots++] = root;
+    }
+
     int mode = 0;
     for (size_t i = 0; i < p->fs.allowed.n; i++)
         expand_pattern(plan, p->fs.allowed.v[i], cs, p->fs.allowed.origin[i].where, visible_cb,
@@ -420,8 +510,8 @@ int fs_plan_build(const struct policy *p, struct fs_plan *plan)
     if (!covering_op(plan, "/etc"))
         plan->synthetic_etc = true;
     for (size_t i = 0; i < p->fs.denied.n; i++)
-        expand_pattern(plan, p->fs.denied.v[i], cs, p->fs.denied.origin[i].where, denied_cb,
-                       NULL);
+        expand_pattern(plan, p->fs.denied.v[i], cs, p->fs.denied.origin[i].where,
+                       denied_resolved_cb, NULL);
     if (plan->synthetic_etc) {
         /* A host /etc bind must not survive next to the synthetic one. */
         for (size_t i = 0; i < plan->n_ops; i++)
@@ -429,6 +519,7 @@ int fs_plan_build(const struct policy *p, struct fs_plan *plan)
                 plan->ops[i].kind = MK_MASK;
     }
     add_protected(plan, p);
+    pin_inside_writable(plan);
     qsort(plan->ops, plan->n_ops, sizeof *plan->ops, op_depth_cmp);
     drop_redundant_binds(plan);
     return 0;
@@ -572,7 +663,11 @@ int fs_plan_create_placeholders(struct fs_plan *plan, placeholder_cb created, vo
             r = mkdirat(dir, base, 0755) < 0 ? -errno : 0;
         } else if (r == 0) {
             int fd = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-            r = fd < 0 ? -errno : (close(fd), 0);
+            r = fd < 0 ? -errno : 0;
+            if (fd >= 0 && ph->content)
+                r = write_all(fd, ph->content, strlen(ph->content));
+            if (fd >= 0)
+                close(fd);
         }
         struct stat st;
         if (r == 0 && fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -589,6 +684,20 @@ int fs_plan_create_placeholders(struct fs_plan *plan, placeholder_cb created, vo
     return 0;
 }
 
+bool placeholder_unchanged(int dirfd, const char *path, const char *content,
+                           const struct stat *st)
+{
+    size_t want = content ? strlen(content) : 0;
+    if ((size_t)st->st_size != want)
+        return false;
+    if (!want)
+        return true;
+    char buf[16];
+    _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    return fd >= 0 && want <= sizeof buf && read(fd, buf, want) == (ssize_t)want &&
+           memcmp(buf, content, want) == 0;
+}
+
 void fs_plan_remove_placeholders(struct fs_plan *plan)
 {
     _cleanup_close_ int ws = open(plan->workspace, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -601,10 +710,11 @@ void fs_plan_remove_placeholders(struct fs_plan *plan)
             st.st_dev != ph->dev || st.st_ino != ph->ino)
             continue;
         /* Never delete what somebody put there in the meantime: rmdir only
-         * removes an empty directory, and a file must still be empty. */
+         * removes an empty directory, and a file must still hold what we
+         * wrote. */
         if (ph->is_dir)
             unlinkat(ws, ph->path, AT_REMOVEDIR);
-        else if (S_ISREG(st.st_mode) && st.st_size == 0)
+        else if (S_ISREG(st.st_mode) && placeholder_unchanged(ws, ph->path, ph->content, &st))
             unlinkat(ws, ph->path, 0);
         ph->ino = 0;
     }
@@ -623,6 +733,12 @@ void fs_plan_free(struct fs_plan *plan)
     for (size_t i = 0; i < plan->n_notes; i++)
         free(plan->notes[i]);
     free(plan->notes);
+    for (size_t i = 0; i < plan->n_gaps; i++)
+        free(plan->gaps[i]);
+    free(plan->gaps);
+    for (size_t i = 0; i < plan->n_writable_roots; i++)
+        free(plan->writable_roots[i]);
+    free(plan->writable_roots);
     free(plan->workspace);
     free(plan->temp);
     *plan = (struct fs_plan){0};

@@ -32,6 +32,7 @@ struct mount_op {
 struct placeholder {
     char *path;         /* relative to the workspace */
     bool is_dir;
+    const char *content; /* a file placeholder's content (NULL: empty) */
     uint64_t dev, ino;
 };
 
@@ -46,6 +47,11 @@ struct fs_plan {
     bool workspace_writable;
     char *temp;
     uint64_t temp_size_mb;
+    /* Paths the policy protects that this plan cannot (a confinement gap). */
+    char **gaps;
+    size_t n_gaps;
+    char **writable_roots;  /* workspace (if writable) and writable_paths */
+    size_t n_writable_roots;
     /* Notes for `check`: one line each, human-readable. */
     char **notes;
     size_t n_notes;
@@ -65,5 +71,9 @@ typedef void (*placeholder_cb)(const struct fs_plan *plan, const struct placehol
 int fs_plan_create_placeholders(struct fs_plan *plan, placeholder_cb created, void *data);
 /* Remove the placeholders that are still ours and still empty. */
 void fs_plan_remove_placeholders(struct fs_plan *plan);
+struct stat;
+/* A placeholder file still holds only what we wrote (content NULL: empty). */
+bool placeholder_unchanged(int dirfd, const char *path, const char *content,
+                           const struct stat *st);
 void fs_plan_free(struct fs_plan *plan);
 const char *mount_kind_name(enum mount_kind k);

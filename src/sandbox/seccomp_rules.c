@@ -34,6 +34,16 @@ scmp_filter_ctx seccomp_build_filter(void)
         if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
             goto out;
     }
+    /* vsock talks to the hypervisor and other VMs, around any network
+     * namespace. */
+    if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
+                              SCMP_A0(SCMP_CMP_EQ, 40 /* AF_VSOCK */))) < 0)
+        goto out;
+    /* Newer than this libseccomp's tables: by number, native ABI only. */
+#if defined(__x86_64__)
+    if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), 467 /* open_tree_attr */, 0)) < 0)
+        goto out;
+#endif
     /* clone3 passes its flags in memory seccomp cannot read: ENOSYS makes
      * libc fall back to clone(), whose flags we can check. */
     if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0)

@@ -416,6 +416,8 @@ static void event_loop(struct supervision *s)
             observer_handle(&s->obs);
         else if (pfd[7].revents & (POLLHUP | POLLERR)) {
             /* every process that had the filter is gone */
+            s->res->fs_events += s->obs.events;
+            s->res->fs_events_dropped += s->obs.dropped;
             observer_stop(&s->obs);
         }
         if (pfd[8].revents & POLLIN) {
@@ -521,6 +523,8 @@ int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
             event_loop(&s);
         finish(&s);
     }
+    res->fs_events += s.obs.events;
+    res->fs_events_dropped += s.obs.dropped;
     if (s.obs.listener >= 0 || s.obs.events) {
         if (cfg->audit)
             audit_flush(cfg->audit);

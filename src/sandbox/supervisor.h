@@ -15,6 +15,7 @@ struct run_result {
     uint64_t peak_memory;   /* bytes, from the cgroup; 0 unknown */
     uint64_t pids_refused;
     const char *limit_hit;  /* "memory", "timeout", "fsize", "cpu", "workspace_size", or NULL */
+    uint64_t fs_events, fs_events_dropped; /* audit_all_access */
 };
 
 /* Run the command in a sandbox built from cfg; returns the exit status

@@ -17,7 +17,8 @@ static void test_base(void **state)
     assert_int_equal(p->fs.allowed.n + p->fs.denied.n + p->fs.readonly.n, 0);
     assert_int_equal(p->resources.memory_mb, 4096);
     assert_int_equal(p->resources.fsize_mb, 8192);
-    assert_int_equal(p->environment.deny.n, 9);
+    assert_int_equal(p->environment.deny.n, 18);
+    assert_string_equal(p->environment.deny.v[17], "*_AUTH_*");
     assert_string_equal(p->environment.deny.v[7], "LD_PRELOAD");
     assert_string_equal(p->environment.deny.v[0], "AWS_*");
     assert_string_equal(p->environment.deny.v[6], "GPG_AGENT_INFO");
@@ -46,8 +47,9 @@ static void test_default(void **state)
     assert_string_equal(p->network.mode_word, "none");
     policy_free(p);
     assert_string_equal(policy_protected_paths[0], ".git/hooks");
-    assert_string_equal(policy_protected_paths[13], ".claude/agents");
-    assert_null(policy_protected_paths[14]);
+    assert_string_equal(policy_protected_paths[17], ".claude/agents");
+    assert_string_equal(policy_protected_paths[19], ".claude/settings.local.json");
+    assert_null(policy_protected_paths[20]);
 }
 
 // The seed's "/workspace/**" follows --workspace; other paths stay.

@@ -169,9 +169,9 @@ static void test_merge_rules(void **state)
     assert_int_equal(p->network.n_hosts, 2);
     assert_string_equal(p->network.hosts[0].address, "10.0.0.2");
     assert_int_equal(p->network.out_ports.n, 2);
-    /* environment.deny appends to the nine built-in patterns. */
-    assert_int_equal(p->environment.deny.n, 10);
-    assert_string_equal(p->environment.deny.v[9], "MY_*");
+    /* environment.deny appends to the eighteen built-in patterns. */
+    assert_int_equal(p->environment.deny.n, 19);
+    assert_string_equal(p->environment.deny.v[18], "MY_*");
     policy_free(p);
 }
 
