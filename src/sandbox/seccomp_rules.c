@@ -37,7 +37,7 @@ scmp_filter_ctx seccomp_build_filter(void)
     /* vsock talks to the hypervisor and other VMs, around any network
      * namespace. */
     if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1,
-                              SCMP_A0(SCMP_CMP_EQ, 40 /* AF_VSOCK */))) < 0)
+                              SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffUL, 40 /* AF_VSOCK */))) < 0)
         goto out;
     /* Newer than this libseccomp's tables: by number, native ABI only. */
 #if defined(__x86_64__)
