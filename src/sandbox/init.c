@@ -21,28 +21,10 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp.h"
 #include "sandbox/syncmsg.h"
+#include "util/fdpass.h"
 #include "util/fileutil.h"
 #include "util/log.h"
 #include "util/timing.h"
-
-/* Hand an fd to the supervisor (SCM_RIGHTS). */
-static int send_fd(int sock, int fd)
-{
-    char byte = 'L';
-    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                         .msg_controllen = sizeof u.buf};
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
 
 static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
                                         SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
@@ -103,7 +85,7 @@ _Noreturn void sandbox_exec_command(const struct sandbox_config *cfg, int err_fd
          * (which would make it dumpable anyway). */
         prctl(PR_SET_DUMPABLE, 1);
         int listener = seccomp_apply_observer();
-        if (listener < 0 || send_fd(cfg->notify_fd, listener) < 0) {
+        if (listener < 0 || fd_send(cfg->notify_fd, listener) < 0) {
             r = listener < 0 ? listener : -errno;
             log_errno(-r, "start observing file access (audit_all_access)");
             goto fail;

@@ -29,6 +29,7 @@
 #include "sandbox/syncmsg.h"
 #include "sandbox/wsquota.h"
 #include "util/cleanup.h"
+#include "util/fdpass.h"
 #include "util/fileutil.h"
 #include "util/log.h"
 #include "util/timing.h"
@@ -355,22 +356,11 @@ static void on_monitor_tick(struct supervision *s)
 /* The command's seccomp listener, sent over nsock (SCM_RIGHTS). */
 static void on_listener_message(struct supervision *s)
 {
-    char byte;
-    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                         .msg_controllen = sizeof u.buf};
-    ssize_t n = recvmsg(s->nsock, &msg, MSG_CMSG_CLOEXEC);
-    struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    int listener = fd_recv(s->nsock);
     close(s->nsock);
     s->nsock = -1;
-    if (!cm || cm->cmsg_type != SCM_RIGHTS)
+    if (listener < 0)
         return;
-    int listener;
-    memcpy(&listener, CMSG_DATA(cm), sizeof listener);
     if (observer_start(&s->obs, listener, &s->cfg->plan, s->cfg->audit) < 0) {
         log_error("audit_all_access: cannot serve the seccomp listener");
         close(listener);
