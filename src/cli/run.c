@@ -128,7 +128,7 @@ int cmd_run(int argc, char **argv)
         return EXIT_SETUP_FAILED;
 
     struct sandbox_config cfg = {.policy = p, .use_namespaces = !o.no_namespaces,
-                                 .argv = argv + first, .notify_fd = -1};
+                                 .argv = argv + first, .notify_fd = -1, .net_fd = -1};
     int code = EXIT_SETUP_FAILED;
     /* Placeholders a killed run left must go before we look at the
      * workspace, or they would pass for the user's own files. */

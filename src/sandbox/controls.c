@@ -160,36 +160,46 @@ static void collect_net(const struct sandbox_config *cfg, const struct host_supp
     case NET_MODE_FILTERED:
         break;
     }
-    const char *why = ns ? "the filtering network is not in this version: no destination is "
-                           "reachable at all (stricter than asked)"
-                         : "the filtering network is not in this version: TCP is refused by "
-                           "Landlock, UDP is not restricted without a network namespace";
-    enum control_state st = ns ? CTL_STRICTER : CTL_PARTIAL;
-    const char *layer = ns ? "network namespace" : "Landlock";
-    if (!ns && h->landlock_abi < 4) {
-        st = CTL_NOT_ENFORCED;
-        layer = "-";
+    if (ns) {
+        const char *layer = "network namespace + proxy";
+        add(c, "network", CTL_ENFORCED, true, layer, "mode filtered",
+            "clients that honour HTTP_PROXY, HTTPS_PROXY or ALL_PROXY reach trusted "
+            "destinations through the HTTP and SOCKS5 proxies inside the sandbox");
+        add(c, "network", CTL_STRICTER, true, "network namespace", "programs ignoring proxies",
+            "no network at all for them (the transparent path is not in this version)");
+        if (p->network.trusted.n)
+            add(c, "network", CTL_ENFORCED, true, layer, "trusted_domains",
+                "%zu names; a name must resolve to an ordinary address (loopback, private, "
+                "link-local and this host's addresses need a network.hosts pin or an IP rule)",
+                p->network.trusted.n);
+        if (p->network.blocked.n)
+            add(c, "network", CTL_ENFORCED, true, layer, "blocked_domains",
+                "%zu names; blocked beats trusted", p->network.blocked.n);
+        if (p->network.out_ports.n)
+            add(c, "network", CTL_ENFORCED, true, layer, "allowed_ports.outbound",
+                "%zu ports", p->network.out_ports.n);
+        if (p->network.proto_allowed.n || p->network.proto_denied.n)
+            add(c, "network", CTL_ENFORCED, true, layer, "protocols",
+                "sniffed from the client's first bytes (tls, http, ssh, git); ftp, telnet and "
+                "smtp by their well-known ports; a TLS server name must match the host");
+        if (p->network.rate_enabled)
+            add(c, "network", CTL_ENFORCED, true, layer, "rate_limiting",
+                "token bucket over new connections (each proxied HTTP request is one)");
+        if (p->network.n_hosts)
+            add(c, "network", CTL_ENFORCED, true, layer, "hosts", "%zu pins", p->network.n_hosts);
+        if (p->network.dns_upstream)
+            add(c, "network", CTL_INFO, false, NULL, "dns.upstream",
+                "no DNS inside the sandbox in this version; the proxies resolve with the "
+                "host's resolver");
+        if (p->network.in_ports.n)
+            add(c, "network", CTL_STRICTER, true, "network namespace", "allowed_ports.inbound",
+                "no port is published to the host yet");
+        return;
     }
-    add(c, "network", st, true, layer, "mode filtered", "%s", why);
-    if (p->network.trusted.n)
-        add(c, "network", st, true, layer, "trusted_domains", "%zu names: %s",
-            p->network.trusted.n, why);
-    if (p->network.blocked.n)
-        add(c, "network", st, true, layer, "blocked_domains", "%zu names: unreachable",
-            p->network.blocked.n);
-    if (p->network.out_ports.n)
-        add(c, "network", st, true, layer, "allowed_ports.outbound", "%s", why);
-    if (p->network.in_ports.n)
-        add(c, "network", st, true, layer, "allowed_ports.inbound",
-            "no port is published to the host yet");
-    if (p->network.rate_enabled)
-        add(c, "network", st, true, layer, "rate_limiting", "%s", why);
-    if (p->network.n_hosts)
-        add(c, "network", st, true, layer, "hosts", "%zu pins: %s", p->network.n_hosts, why);
-    if (p->network.dns_upstream)
-        add(c, "network", st, true, layer, "dns.upstream", "no DNS in this version: %s", why);
-    if (p->network.proto_allowed.n || p->network.proto_denied.n)
-        add(c, "network", st, true, layer, "protocols", "%s", why);
+    enum control_state st = h->landlock_abi >= 4 ? CTL_PARTIAL : CTL_NOT_ENFORCED;
+    add(c, "network", st, true, h->landlock_abi >= 4 ? "Landlock" : "-", "mode filtered",
+        "without a network namespace there is no filtering proxy: TCP is refused by Landlock, "
+        "UDP is not restricted");
 }
 
 /* The firewall section asks for what the network mode already decides. */
@@ -206,10 +216,15 @@ static void collect_firewall(const struct sandbox_config *cfg, const struct host
     if (p->network.mode == NET_MODE_HOST) {
         st = CTL_NOT_ENFORCED;
         detail = "network mode host: the host's network, no rules apply";
+    } else if (ns && p->network.mode == NET_MODE_FILTERED) {
+        st = CTL_ENFORCED;
+        detail = "egress rules applied by the proxies after the domain decision (first "
+                 "matching rule; default_policy deny refuses the rest); ingress: nothing is "
+                 "published (stricter)";
     } else if (ns) {
         st = CTL_STRICTER;
-        detail = "egress and ingress rules are not in this version: nothing leaves or enters "
-                 "the sandbox's network namespace (stricter than asked)";
+        detail = "egress and ingress rules: nothing leaves or enters the sandbox's network "
+                 "namespace in this mode (stricter than asked)";
     } else {
         st = h->landlock_abi >= 4 ? CTL_PARTIAL : CTL_NOT_ENFORCED;
         detail = "without a network namespace only TCP is refused (Landlock); UDP is open";

@@ -1,8 +1,10 @@
 #include <fnmatch.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sandbox/environ.h"
+#include "net/proxy.h"
 #include "util/log.h"
 #include "util/strlist.h"
 
@@ -16,12 +18,39 @@ int environ_is_denied(const char *name, const struct policy *p)
     return 0;
 }
 
+/* The proxies inside the sandbox, for every client that honours them. */
+static const char *const proxy_names[] = {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy",
+                                          "https_proxy", "ALL_PROXY", "all_proxy",
+                                          "NO_PROXY", "no_proxy", NULL};
+
+static size_t add_proxy_variables(char **out, size_t o)
+{
+    for (size_t i = 0; proxy_names[i]; i++) {
+        const char *n = proxy_names[i];
+        if (strstr(n, "ALL") || strstr(n, "all"))
+            out[o++] = xasprintf("%s=socks5h://127.0.0.1:%d", n, PROXY_SOCKS_PORT);
+        else if (strstr(n, "NO") || strstr(n, "no"))
+            out[o++] = xasprintf("%s=localhost,127.0.0.1,::1", n);
+        else
+            out[o++] = xasprintf("%s=http://127.0.0.1:%d", n, PROXY_HTTP_PORT);
+    }
+    return o;
+}
+
+static bool is_proxy_name(const char *name)
+{
+    for (size_t i = 0; proxy_names[i]; i++)
+        if (!strcmp(name, proxy_names[i]))
+            return true;
+    return false;
+}
+
 char **environ_build(char **env, const struct policy *p, const char *tmpdir)
 {
     size_t n = 0;
     while (env && env[n])
         n++;
-    char **out = xcalloc(n + 2, sizeof *out);
+    char **out = xcalloc(n + 2 + 8, sizeof *out);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         const char *eq = strchr(env[i], '=');
@@ -30,11 +59,15 @@ char **environ_build(char **env, const struct policy *p, const char *tmpdir)
         char *name = strndup(env[i], (size_t)(eq - env[i]));
         if (!name)
             continue;
-        if (strcmp(name, "TMPDIR") != 0 && !environ_is_denied(name, p))
+        bool replaced = !strcmp(name, "TMPDIR") ||
+                        (p->network.mode == NET_MODE_FILTERED && is_proxy_name(name));
+        if (!replaced && !environ_is_denied(name, p))
             out[o++] = xstrdup(env[i]);
         free(name);
     }
     out[o++] = xasprintf("TMPDIR=%s", tmpdir);
+    if (p->network.mode == NET_MODE_FILTERED)
+        o = add_proxy_variables(out, o);
     out[o] = NULL;
     return out;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <linux/close_range.h>
 #include <unistd.h>
 
+#include "net/proxy.h"
 #include "sandbox/caps.h"
 #include "sandbox/landlock.h"
 #include "sandbox/rlimits.h"
@@ -25,6 +27,42 @@
 #include "util/fileutil.h"
 #include "util/log.h"
 #include "util/timing.h"
+
+/* The proxies' listening sockets are made here, inside the sandbox's
+ * network namespace, and handed to the supervisor, which accepts on them
+ * from the host's: the only way out of this namespace. */
+static int listen_loopback(uint16_t port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 512) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    return fd;
+}
+
+static int send_proxy_listeners(int sock)
+{
+    const uint16_t ports[] = {PROXY_HTTP_PORT, PROXY_SOCKS_PORT}; /* in this order */
+    for (size_t i = 0; i < 2; i++) {
+        int fd = listen_loopback(ports[i]);
+        if (fd < 0)
+            return fd;
+        int r = fd_send(sock, fd) < 0 ? -errno : 0;
+        close(fd);
+        if (r < 0)
+            return r;
+    }
+    close(sock);
+    return 0;
+}
 
 static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
                                         SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
@@ -209,13 +247,16 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
      * from inside, so init is not dumpable and keeps only its socket. */
     /* Keep the socket to the supervisor and, when observing, the one the
      * command sends its seccomp listener over; close everything else. */
-    int keep[2] = {sync_fd, cfg->notify_fd};
-    if (keep[1] >= 0 && keep[1] < keep[0]) {
-        keep[0] = cfg->notify_fd;
-        keep[1] = sync_fd;
-    }
+    int keep[3] = {sync_fd, cfg->notify_fd, cfg->net_fd};
+    for (int i = 0; i < 3; i++) /* sorted, so the gaps between can be closed */
+        for (int j = i + 1; j < 3; j++)
+            if (keep[j] < keep[i]) {
+                int t = keep[i];
+                keep[i] = keep[j];
+                keep[j] = t;
+            }
     unsigned next = 3;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         if (keep[i] < 3)
             continue;
         if ((unsigned)keep[i] > next)
@@ -243,6 +284,10 @@ _Noreturn void sandbox_init_main(struct sandbox_config *cfg, int sync_fd)
         _exit(EXIT_SETUP_FAILED);
     if (own_network && (r = loopback_up()) < 0) {
         log_errno(-r, "bring up loopback in the sandbox");
+        _exit(EXIT_SETUP_FAILED);
+    }
+    if (cfg->net_fd >= 0 && (r = send_proxy_listeners(cfg->net_fd)) < 0) {
+        log_errno(-r, "open the filtering proxies inside the sandbox");
         _exit(EXIT_SETUP_FAILED);
     }
     if (sethostname("sandbox", 7) < 0) {

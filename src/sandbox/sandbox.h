@@ -32,6 +32,8 @@ struct sandbox_config {
     unsigned monitor_seconds;   /* run --monitor: a summary line this often */
     int notify_fd;              /* audit_all_access: where the command sends its
                                  * seccomp listener; -1 when not observing */
+    int net_fd;                 /* filtered network: where init sends the proxy
+                                 * listeners it made inside; -1 otherwise */
     const void *cgroup_handle;  /* the supervisor's struct cgroup */
     /* --no-namespaces: the command joins the cgroup itself, before exec. */
     int (*cgroup_self_attach)(const struct sandbox_config *cfg);

@@ -21,6 +21,7 @@
 
 #include "audit/audit.h"
 #include "sandbox/cgroup.h"
+#include "net/proxy.h"
 #include "sandbox/journal.h"
 #include "sandbox/observer.h"
 #include "sandbox/registry.h"
@@ -146,6 +147,9 @@ struct supervision {
     int sfd, tfd, qfd;  /* signals, timeout, workspace size */
     int mfd;            /* run --monitor */
     int nsock;          /* audit_all_access: the listener arrives here */
+    int netsock;        /* filtered network: the proxy listeners arrive here */
+    int net_listeners;
+    struct proxy *proxy;
     int ffd;            /* audit_all_access: flush queued events */
     struct observer obs;
     bool setup_failed, have_status, timed_out, killed, over_quota, cleaned;
@@ -374,14 +378,15 @@ static void on_listener_message(struct supervision *s)
 static void event_loop(struct supervision *s)
 {
     for (;;) {
-        struct pollfd pfd[9] = {
+        struct pollfd pfd[11] = {
             {.fd = s->pidfd, .events = POLLIN}, {.fd = s->sfd, .events = POLLIN},
             {.fd = s->ctl, .events = POLLIN},   {.fd = s->tfd, .events = POLLIN},
             {.fd = s->qfd, .events = POLLIN},   {.fd = s->mfd, .events = POLLIN},
             {.fd = s->nsock, .events = POLLIN}, {.fd = s->obs.listener, .events = POLLIN},
-            {.fd = s->ffd, .events = POLLIN},
+            {.fd = s->ffd, .events = POLLIN},   {.fd = s->netsock, .events = POLLIN},
+            {.fd = s->proxy ? proxy_fd(s->proxy) : -1, .events = POLLIN},
         };
-        if (poll(pfd, 9, -1) < 0) {
+        if (poll(pfd, 11, -1) < 0) {
             if (errno == EINTR)
                 continue;
             return;
@@ -415,6 +420,17 @@ static void event_loop(struct supervision *s)
             (void)!read(s->ffd, &ticks, sizeof ticks);
             audit_flush(s->cfg->audit);
         }
+        if (pfd[9].revents & (POLLIN | POLLHUP)) {
+            int fd = fd_recv(s->netsock);
+            if (fd >= 0) {
+                proxy_add_listener(s->proxy, fd, s->net_listeners++ == 1);
+            } else {
+                close(s->netsock);
+                s->netsock = -1;
+            }
+        }
+        if (pfd[10].revents & POLLIN)
+            proxy_dispatch(s->proxy);
         if (pfd[0].revents & POLLIN)
             return;
     }
@@ -470,6 +486,7 @@ int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
 {
     struct supervision s = {.cfg = cfg, .pid = -1, .pidfd = -1, .ctl = -1, .sfd = -1,
                             .tfd = -1, .qfd = -1, .mfd = -1, .nsock = -1, .ffd = -1,
+                            .netsock = -1,
                             .obs = {.listener = -1}, .exit_code = EXIT_SETUP_FAILED,
                             .res = res};
     if (cfg->audit && cfg->policy->enforcement.audit_all_access) {
@@ -490,7 +507,23 @@ int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
     sigaddset(&relay, SIGCHLD);
     sigprocmask(SIG_BLOCK, &relay, &old);
 
+    if (cfg->use_namespaces && cfg->policy->network.mode == NET_MODE_FILTERED) {
+        int sv[2];
+        s.proxy = proxy_new(cfg->policy, cfg->audit, log_quiet);
+        if (!s.proxy || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+            log_error("cannot start the filtering proxy");
+            proxy_free(s.proxy);
+            sigprocmask(SIG_SETMASK, &old, NULL);
+            return EXIT_SETUP_FAILED;
+        }
+        s.netsock = sv[0];
+        cfg->net_fd = sv[1];
+    }
     int r = cfg->use_namespaces ? start_namespaced(&s) : start_landlock_only(&s);
+    if (cfg->net_fd >= 0) {
+        close(cfg->net_fd);
+        cfg->net_fd = -1;
+    }
     if (cfg->notify_fd >= 0) {
         close(cfg->notify_fd); /* the sandbox has its copy */
         cfg->notify_fd = -1;
@@ -520,11 +553,14 @@ int supervisor_run(struct sandbox_config *cfg, struct run_result *res)
             audit_flush(cfg->audit);
         observer_stop(&s.obs);
     }
+    proxy_free(s.proxy);
+    if (cfg->audit)
+        audit_flush(cfg->audit);
     cleanup_host_files(&s);
     if (s.registered)
         registry_remove(cfg->run_id);
     cgroup_destroy(&s.cg);
-    int fds[] = {s.pidfd, s.ctl, s.sfd, s.tfd, s.qfd, s.mfd, s.nsock, s.ffd};
+    int fds[] = {s.pidfd, s.ctl, s.sfd, s.tfd, s.qfd, s.mfd, s.nsock, s.ffd, s.netsock};
     for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
         if (fds[i] >= 0)
             close(fds[i]);
