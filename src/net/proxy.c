@@ -266,8 +266,12 @@ static void on_head(struct conn *c)
         if (r == SOCKS_NEED_MORE)
             return;
         if (r != SOCKS_OK || req.cmd != 1) {
+            /* 7 command not supported, 8 address type not supported, 1
+             * general failure for anything else malformed. */
             uint8_t rep[10];
-            send_all(c->client.fd, (char *)rep, socks5_build_reply(r == SOCKS_OK ? 7 : 8, rep));
+            uint8_t code = r == SOCKS_OK ? 7
+                           : (req.atyp != 1 && req.atyp != 3 && req.atyp != 4) ? 8 : 1;
+            send_all(c->client.fd, (char *)rep, socks5_build_reply(code, rep));
             conn_free(c);
             return;
         }
