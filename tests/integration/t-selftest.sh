@@ -182,7 +182,7 @@ test_selftest_trusted_and_blocked_domains() {
 }'
     assert_status 0 sbx test --policy "$T/run/net.json" --format json -q
     assert_eq SKIP "$(status_of trusted-domain-reachable)"
-    assert_eq "filtering network not in this version (network is enforced as none)" \
+    assert_eq "not probed yet: this needs a loopback server pinned through the filtering proxy" \
         "$(detail_of trusted-domain-reachable)"
     assert_eq PASS "$(status_of blocked-domain-unreachable)"
     assert_contains "$(detail_of blocked-domain-unreachable)" "probe.example-malicious.com"
