@@ -179,7 +179,8 @@ int cmd_run(int argc, char **argv)
         if (read_file("/etc/ld.so.cache", 64 << 20, &cfg.ld_so_cache, &len) == 0)
             cfg.ld_so_cache_len = len;
     }
-    cfg.envp = environ_build(environ, p, tmpdir);
+    cfg.envp = environ_build(environ, p, tmpdir,
+                             cfg.use_namespaces && p->network.mode == NET_MODE_FILTERED);
     fflush(NULL);
     timing_mark("config ready");
     struct run_result res;

@@ -45,7 +45,7 @@ static bool is_proxy_name(const char *name)
     return false;
 }
 
-char **environ_build(char **env, const struct policy *p, const char *tmpdir)
+char **environ_build(char **env, const struct policy *p, const char *tmpdir, bool proxies)
 {
     size_t n = 0;
     while (env && env[n])
@@ -59,14 +59,13 @@ char **environ_build(char **env, const struct policy *p, const char *tmpdir)
         char *name = strndup(env[i], (size_t)(eq - env[i]));
         if (!name)
             continue;
-        bool replaced = !strcmp(name, "TMPDIR") ||
-                        (p->network.mode == NET_MODE_FILTERED && is_proxy_name(name));
+        bool replaced = !strcmp(name, "TMPDIR") || (proxies && is_proxy_name(name));
         if (!replaced && !environ_is_denied(name, p))
             out[o++] = xstrdup(env[i]);
         free(name);
     }
     out[o++] = xasprintf("TMPDIR=%s", tmpdir);
-    if (p->network.mode == NET_MODE_FILTERED)
+    if (proxies)
         o = add_proxy_variables(out, o);
     out[o] = NULL;
     return out;
