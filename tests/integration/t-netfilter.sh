@@ -79,3 +79,13 @@ test_proxy_rate_limit_and_fronting() {
         curl -s -o /dev/null -w '%{http_code}' -H "Host: other.test" "http://example.test:$PORT/hello.txt"
     assert_eq "403" "$OUT" "Host header fronting"
 }
+
+test_proxy_variables_only_with_proxies() {
+    PORT=1
+    net_policy ""
+    run_capture sbx run -q --policy "$T/run/net.json" -- sh -c 'echo "$HTTPS_PROXY|$ALL_PROXY"'
+    assert_eq "http://127.0.0.1:3128|socks5h://127.0.0.1:1080" "$OUT" "variables with the proxies"
+    run_capture env HTTPS_PROXY=http://caller.example:8 "$SBX" run -q --no-namespaces \
+        --policy "$T/run/net.json" -- sh -c 'echo "$HTTPS_PROXY"'
+    assert_eq "http://caller.example:8" "$OUT" "no proxy without namespaces: the caller's value"
+}
