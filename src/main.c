@@ -9,8 +9,9 @@ void print_main_help(void)
 {
     printf("Usage: sandboxctl COMMAND [OPTIONS] [ARGS]\n"
            "\n"
-           "Confine a command to its workspace: system read-only, secrets invisible, no\n"
-           "network, bounded memory, processes and disk.\n"
+           "Confine a command to its workspace: system read-only, secrets invisible, the\n"
+           "network only towards trusted domains (or none), bounded memory, processes and\n"
+           "disk; recorded in an audit trail the sandbox cannot reach.\n"
            "\n"
            "Commands:\n"
            "  run [OPTIONS] [--] CMD...  run CMD in a sandbox built from the policy\n"
