@@ -361,9 +361,9 @@ static void on_connected(struct conn *c)
     on_relay(c, &c->up, 0);
 }
 
-/* Move bytes from one side's buffer to the other; false when done. */
-static bool pump(struct conn *c, int from, int to, struct pipe_buf *b, uint64_t *count,
-                 bool readable, bool writable)
+/* Read from one side when it is readable, then send whatever is buffered
+ * to the other (a full socket just says EAGAIN); false on an error. */
+static bool pump(int from, int to, struct pipe_buf *b, uint64_t *count, bool readable)
 {
     if (readable && !b->eof && b->len < sizeof b->data) {
         ssize_t n = recv(from, b->data + b->len, sizeof b->data - b->len, 0);
@@ -374,7 +374,7 @@ static bool pump(struct conn *c, int from, int to, struct pipe_buf *b, uint64_t 
             b->eof = true;
         }
     }
-    if ((writable || b->len) && b->len) {
+    if (b->len) {
         ssize_t n = send(to, b->data, b->len, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             memmove(b->data, b->data + n, b->len - (size_t)n);
@@ -385,7 +385,6 @@ static bool pump(struct conn *c, int from, int to, struct pipe_buf *b, uint64_t 
     }
     if (b->eof && !b->len)
         shutdown(to, SHUT_WR);
-    (void)c;
     return true;
 }
 
@@ -430,7 +429,7 @@ static enum check check_first_bytes(struct conn *c)
 static void on_relay(struct conn *c, struct endpoint *e, uint32_t events)
 {
     bool from_client = e == &c->client;
-    bool in = events & (EPOLLIN | EPOLLHUP | EPOLLERR), out = events & EPOLLOUT;
+    bool in = events & (EPOLLIN | EPOLLHUP | EPOLLERR);
     if (!c->first_bytes_checked) {
         /* Hold the client's bytes until they show what they are; the
          * server may speak first meanwhile. */
@@ -449,8 +448,7 @@ static void on_relay(struct conn *c, struct endpoint *e, uint32_t events)
         if (k == CHECK_FREED)
             return;
         if (k == CHECK_HOLD) {
-            if (!pump(c, c->up.fd, c->client.fd, &c->u2c, &c->bytes_down,
-                      !from_client && in, true) ||
+            if (!pump(c->up.fd, c->client.fd, &c->u2c, &c->bytes_down, !from_client && in) ||
                 (c->c2u.eof && !c->c2u.len)) {
                 conn_free(c);
                 return;
@@ -458,16 +456,15 @@ static void on_relay(struct conn *c, struct endpoint *e, uint32_t events)
             update_watches(c);
             return;
         }
-        /* checked: forward what was held, below */
-        out = true;
+        /* checked: what was held is forwarded below */
     }
     bool ok = true;
     if (from_client) {
-        ok &= pump(c, c->client.fd, c->up.fd, &c->c2u, &c->bytes_up, in, true);
-        ok &= pump(c, c->up.fd, c->client.fd, &c->u2c, &c->bytes_down, false, out);
+        ok &= pump(c->client.fd, c->up.fd, &c->c2u, &c->bytes_up, in);
+        ok &= pump(c->up.fd, c->client.fd, &c->u2c, &c->bytes_down, false);
     } else {
-        ok &= pump(c, c->up.fd, c->client.fd, &c->u2c, &c->bytes_down, in, false);
-        ok &= pump(c, c->client.fd, c->up.fd, &c->c2u, &c->bytes_up, false, out);
+        ok &= pump(c->up.fd, c->client.fd, &c->u2c, &c->bytes_down, in);
+        ok &= pump(c->client.fd, c->up.fd, &c->c2u, &c->bytes_up, false);
     }
     if (!ok || (c->c2u.eof && c->u2c.eof && !c->c2u.len && !c->u2c.len)) {
         conn_free(c);

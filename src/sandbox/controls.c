@@ -238,12 +238,18 @@ static void collect_firewall(const struct sandbox_config *cfg, const struct host
         detail);
 }
 
+/* The control just added is a built-in default unless a policy file set
+ * that limit: strict_mode refuses only on limits a policy asked for. */
+static void mark_origin(struct controls *c, const struct resource_limits *lim, int bit)
+{
+    c->v[c->n - 1].built_in = !(lim->set_by_policy & (1u << bit));
+}
+
 static void collect_resources(const struct sandbox_config *cfg, const struct host_support *h,
                               struct controls *c)
 {
     const struct resource_limits *lim = &cfg->policy->resources;
     char item[128];
-    size_t first = c->n;
     bool cg = h->cgroup != CG_NONE;
     const char *cgname = cgroup_mode_name(h->cgroup);
     if (lim->memory_mb) {
@@ -253,6 +259,7 @@ static void collect_resources(const struct sandbox_config *cfg, const struct hos
         else
             add(c, "resources", CTL_PARTIAL, true, "RLIMIT_AS", item,
                 "per process address space, not total memory (no cgroup available)");
+        mark_origin(c, lim, RES_MEMORY);
     }
     if (lim->pids) {
         snprintf(item, sizeof item, "pids %llu", (unsigned long long)lim->pids);
@@ -264,35 +271,30 @@ static void collect_resources(const struct sandbox_config *cfg, const struct hos
         else
             add(c, "resources", CTL_PARTIAL, true, "RLIMIT_NPROC", item,
                 "counts every process of this uid on the host (no user namespace)");
+        mark_origin(c, lim, RES_PIDS);
     }
     if (lim->fsize_mb) {
         snprintf(item, sizeof item, "fsize %llu MiB", (unsigned long long)lim->fsize_mb);
         add(c, "resources", CTL_ENFORCED, true, "RLIMIT_FSIZE", item, "per file");
+        mark_origin(c, lim, RES_FSIZE);
     }
     if (lim->nofile) {
         snprintf(item, sizeof item, "nofile %llu", (unsigned long long)lim->nofile);
         add(c, "resources", CTL_ENFORCED, true, "RLIMIT_NOFILE", item, "per process");
+        mark_origin(c, lim, RES_NOFILE);
     }
     if (lim->cpu_seconds) {
         snprintf(item, sizeof item, "cpu %llu s", (unsigned long long)lim->cpu_seconds);
         add(c, "resources", CTL_ENFORCED, true, "RLIMIT_CPU", item, "per process");
+        mark_origin(c, lim, RES_CPU);
     }
     if (lim->timeout_seconds) {
         snprintf(item, sizeof item, "timeout %llu s", (unsigned long long)lim->timeout_seconds);
         add(c, "resources", CTL_ENFORCED, true, "supervisor", item,
             "SIGTERM, then SIGKILL after 2 s");
+        mark_origin(c, lim, RES_TIMEOUT);
     }
     add(c, "resources", CTL_ENFORCED, true, "RLIMIT_CORE", "core dumps", "disabled");
-    /* Which of these a policy file asked for: the rest are best effort. */
-    static const struct { const char *prefix; int bit; } fields[] = {
-        {"memory ", RES_MEMORY}, {"pids ", RES_PIDS}, {"fsize ", RES_FSIZE},
-        {"nofile ", RES_NOFILE}, {"cpu ", RES_CPU}, {"timeout ", RES_TIMEOUT},
-    };
-    for (size_t i = first; i < c->n; i++)
-        for (size_t f = 0; f < ARRAY_SIZE(fields); f++)
-            if (!strncmp(c->v[i].item, fields[f].prefix, strlen(fields[f].prefix)) &&
-                !(lim->set_by_policy & (1u << fields[f].bit)))
-                c->v[i].built_in = true;
 }
 
 static void collect_process(const struct sandbox_config *cfg, const struct host_support *h,

@@ -106,6 +106,19 @@ static int allow_path(struct ruleset *rs, const char *path, uint64_t access)
     return 0;
 }
 
+/* The devices every program writes to, in both modes. */
+static int allow_terminal_devices(struct ruleset *rs)
+{
+    static const char *const dev_rw[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty",
+                                         "/dev/ptmx", "/dev/pts", NULL};
+    int r;
+    for (size_t i = 0; dev_rw[i]; i++)
+        if ((r = allow_path(rs, dev_rw[i], LL_READ | LL_FS_WRITE_FILE | LL_FS_TRUNCATE |
+                                               LL_FS_IOCTL_DEV)) < 0)
+            return r;
+    return 0;
+}
+
 static int add_namespace_rules(struct ruleset *rs, const struct sandbox_config *cfg)
 {
     int r;
@@ -119,12 +132,8 @@ static int add_namespace_rules(struct ruleset *rs, const struct sandbox_config *
             if ((r = allow_path(rs, op->path, LL_READ | LL_WRITE)) < 0)
                 return r;
     }
-    static const char *const dev_rw[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty",
-                                         "/dev/ptmx", "/dev/pts", NULL};
-    for (size_t i = 0; dev_rw[i]; i++)
-        if ((r = allow_path(rs, dev_rw[i], LL_READ | LL_FS_WRITE_FILE | LL_FS_TRUNCATE |
-                                               LL_FS_IOCTL_DEV)) < 0)
-            return r;
+    if ((r = allow_terminal_devices(rs)) < 0)
+        return r;
     if ((r = allow_path(rs, "/dev/shm", LL_READ | LL_WRITE)) < 0)
         return r;
     /* /proc/self/... knobs (oom_score_adj, comm); /proc/sys is a read-only mount. */
@@ -156,12 +165,8 @@ static int add_host_rules(struct ruleset *rs, const struct sandbox_config *cfg)
     }
     if (cfg->hosts_tmp && (r = allow_path(rs, cfg->hosts_tmp, LL_READ | LL_WRITE)) < 0)
         return r;
-    static const char *const dev_rw[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/tty",
-                                         "/dev/ptmx", "/dev/pts", NULL};
-    for (size_t i = 0; dev_rw[i]; i++)
-        if ((r = allow_path(rs, dev_rw[i], LL_READ | LL_FS_WRITE_FILE | LL_FS_TRUNCATE |
-                                               LL_FS_IOCTL_DEV)) < 0)
-            return r;
+    if ((r = allow_terminal_devices(rs)) < 0)
+        return r;
     if ((r = allow_path(rs, "/dev/urandom", LL_READ)) < 0 ||
         (r = allow_path(rs, "/dev/random", LL_READ)) < 0)
         return r;
