@@ -76,9 +76,7 @@ static void fill_identity(struct sandbox_config *cfg)
 static int judge_gaps(const struct sandbox_config *cfg, struct controls *out)
 {
     struct host_support h = {.userns = cfg->use_namespaces, .landlock_abi = cfg->landlock_abi,
-                             .seccomp = true};
-    _cleanup_free_ char *why = NULL;
-    h.cgroup = cgroup_detect(&why);
+                             .seccomp = true, .cgroup = cfg->cgroup_place->mode};
     struct controls c;
     controls_collect(cfg, &h, &c);
     int r = 0;
@@ -130,6 +128,7 @@ int cmd_run(int argc, char **argv)
     struct sandbox_config cfg = {.policy = p, .use_namespaces = !o.no_namespaces,
                                  .argv = argv + first, .notify_fd = -1, .net_fd = -1};
     int code = EXIT_SETUP_FAILED;
+    struct cgroup_place cg_place = {.mode = CG_NONE};
     /* Placeholders a killed run left must go before we look at the
      * workspace, or they would pass for the user's own files. */
     journal_recover();
@@ -154,6 +153,8 @@ int cmd_run(int argc, char **argv)
     cfg.monitor_seconds = o.monitor_seconds;
     struct audit_log log = {.fd = -1};
     struct controls controls = {0};
+    cgroup_locate(&cg_place);
+    cfg.cgroup_place = &cg_place;
     if (run_audit_open(&cfg, &log) < 0)
         goto out;
     if (judge_gaps(&cfg, &controls) < 0) {
@@ -188,6 +189,7 @@ int cmd_run(int argc, char **argv)
     timing_mark("supervisor done");
     run_audit_end(&cfg, &res);
 out:
+    cgroup_place_free(&cg_place);
     controls_free(&controls);
     audit_close(&log);
     if (cfg.hosts_tmp) {

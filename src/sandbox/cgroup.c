@@ -113,22 +113,43 @@ static char *v1_parent(const char *controller, char **why)
     return dir;
 }
 
+void cgroup_locate(struct cgroup_place *pl)
+{
+    *pl = (struct cgroup_place){.mode = CG_NONE};
+    _cleanup_free_ char *w2 = NULL, *w1 = NULL, *w1b = NULL;
+    pl->v2_parent = v2_parent(&w2);
+    if (pl->v2_parent) {
+        pl->mode = CG_V2;
+        pl->why = xasprintf("delegated cgroup v2 subtree %s", pl->v2_parent);
+        return;
+    }
+    pl->mem_parent = v1_parent("memory", &w1);
+    pl->pids_parent = v1_parent("pids", &w1b);
+    if (pl->mem_parent && pl->pids_parent) {
+        pl->mode = CG_V1;
+        pl->why = xasprintf("cgroup v1 memory and pids controllers (root); v2: %s", w2);
+        return;
+    }
+    pl->why = xasprintf("%s; %s", w2, w1 ? w1 : w1b);
+}
+
+void cgroup_place_free(struct cgroup_place *pl)
+{
+    free(pl->v2_parent);
+    free(pl->mem_parent);
+    free(pl->pids_parent);
+    free(pl->why);
+    *pl = (struct cgroup_place){.mode = CG_NONE};
+}
+
 enum cgroup_mode cgroup_detect(char **why)
 {
-    _cleanup_free_ char *w2 = NULL, *w1 = NULL, *w1b = NULL;
-    _cleanup_free_ char *d2 = v2_parent(&w2);
-    if (d2) {
-        *why = xasprintf("delegated cgroup v2 subtree %s", d2);
-        return CG_V2;
-    }
-    _cleanup_free_ char *m = v1_parent("memory", &w1);
-    _cleanup_free_ char *p = v1_parent("pids", &w1b);
-    if (m && p) {
-        *why = xasprintf("cgroup v1 memory and pids controllers (root); v2: %s", w2);
-        return CG_V1;
-    }
-    *why = xasprintf("%s; %s", w2, w1 ? w1 : w1b);
-    return CG_NONE;
+    struct cgroup_place pl;
+    cgroup_locate(&pl);
+    enum cgroup_mode mode = pl.mode;
+    *why = TAKE_PTR(pl.why);
+    cgroup_place_free(&pl);
+    return mode;
 }
 
 static int set_knob(const char *dir, const char *knob, const char *value, bool required)
@@ -160,16 +181,15 @@ static void remove_stale(const char *parent)
     closedir(d);
 }
 
-int cgroup_create(struct cgroup *cg, const struct resource_limits *lim, const char *name)
+int cgroup_create(struct cgroup *cg, const struct cgroup_place *pl,
+                  const struct resource_limits *lim, const char *name)
 {
-    _cleanup_free_ char *why = NULL;
-    *cg = (struct cgroup){.mode = cgroup_detect(&why)};
+    *cg = (struct cgroup){.mode = pl->mode};
     char buf[64];
     int r;
     if (cg->mode == CG_V2) {
-        _cleanup_free_ char *parent = v2_parent(&why);
-        remove_stale(parent);
-        cg->v2_dir = path_join(parent, name);
+        remove_stale(pl->v2_parent);
+        cg->v2_dir = path_join(pl->v2_parent, name);
         if (mkdir(cg->v2_dir, 0755) < 0)
             goto fail;
         if (lim->memory_mb) {
@@ -186,12 +206,10 @@ int cgroup_create(struct cgroup *cg, const struct resource_limits *lim, const ch
         return 0;
     }
     if (cg->mode == CG_V1) {
-        _cleanup_free_ char *mp = v1_parent("memory", &why);
-        _cleanup_free_ char *pp = v1_parent("pids", &why);
-        remove_stale(mp);
-        remove_stale(pp);
-        cg->mem_dir = path_join(mp, name);
-        cg->pids_dir = path_join(pp, name);
+        remove_stale(pl->mem_parent);
+        remove_stale(pl->pids_parent);
+        cg->mem_dir = path_join(pl->mem_parent, name);
+        cg->pids_dir = path_join(pl->pids_parent, name);
         if (mkdir(cg->mem_dir, 0755) < 0 || mkdir(cg->pids_dir, 0755) < 0)
             goto fail;
         if (lim->memory_mb) {

@@ -10,6 +10,7 @@
 
 enum cgroup_mode { CG_NONE, CG_V2, CG_V1 };
 struct audit_log;
+struct cgroup_place;
 
 struct sandbox_config {
     const struct policy *policy;
@@ -35,6 +36,7 @@ struct sandbox_config {
     int net_fd;                 /* filtered network: where init sends the proxy
                                  * listeners it made inside; -1 otherwise */
     const void *cgroup_handle;  /* the supervisor's struct cgroup */
+    const struct cgroup_place *cgroup_place; /* located once by `run` */
     /* --no-namespaces: the command joins the cgroup itself, before exec. */
     int (*cgroup_self_attach)(const struct sandbox_config *cfg);
 };

@@ -172,7 +172,7 @@ static int prepare_host(struct supervision *s)
     struct sandbox_config *cfg = s->cfg;
     /* Named by run id: a pid can come back, a killed run's group with it. */
     _cleanup_free_ char *cg_name = xasprintf("sandboxctl-%s", cfg->run_id);
-    if (cgroup_create(&s->cg, &cfg->policy->resources, cg_name) < 0)
+    if (cgroup_create(&s->cg, cfg->cgroup_place, &cfg->policy->resources, cg_name) < 0)
         return -1;
     cfg->cgroup = s->cg.mode;
     cfg->cgroup_handle = &s->cg;
