@@ -143,19 +143,9 @@ static int add_namespace_rules(struct ruleset *rs, const struct sandbox_config *
 static int add_host_rules(struct ruleset *rs, const struct sandbox_config *cfg)
 {
     int r;
-    const struct policy *p = cfg->policy;
-    const struct str_list *ro_lists[] = {&p->fs.allowed, &p->fs.readonly};
-    for (size_t l = 0; l < ARRAY_SIZE(ro_lists); l++)
-        for (size_t i = 0; i < ro_lists[l]->n; i++) {
-            _cleanup_free_ char *base = xstrdup(ro_lists[l]->v[i]);
-            size_t n = strlen(base);
-            if (n >= 3 && strcmp(base + n - 3, "/**") == 0)
-                base[n == 3 ? 1 : n - 3] = '\0';
-            if (strpbrk(base, "*?["))
-                continue; /* glob in the middle: `check` reports it */
-            if ((r = allow_path(rs, base, LL_READ)) < 0)
-                return r;
-        }
+    /* The plan is the one list of what is visible: globs expanded, symlink
+     * chains followed on the host, a link planted in a writable tree
+     * refused. Rules are never made from the raw policy patterns. */
     for (size_t i = 0; i < cfg->plan.n_ops; i++) {
         const struct mount_op *op = &cfg->plan.ops[i];
         if (op->kind == MK_BIND_RO && (r = allow_path(rs, op->path, LL_READ)) < 0)

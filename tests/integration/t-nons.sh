@@ -59,3 +59,17 @@ test_nons_seccomp_still_on() {
     assert_match "$(grep ^NoNewPrivs: <<<"$OUT")" "1$"
     assert_match "$(grep ^Seccomp: <<<"$OUT")" "2$"
 }
+
+# A policy path inside the workspace that has become a symlink (planted by
+# an earlier sandbox) is never followed, in Landlock-only mode too.
+test_nons_planted_symlink_not_followed() {
+    user_dir "$T/secret"
+    local mark="SBX-NONS-LINK-SECRET"
+    user_file "$T/secret/key" "$mark" 600
+    ln -s "$T/secret" "$WS/cache"
+    chown -h "$TUID:$TGID" "$WS/cache"
+    write_policy "$T/run/p.json" "{\"file_system\": {\"allowed_paths\": [$SYS_RO, \"$WS/cache\"]}}"
+    baseline "read through the link" as_user cat "$WS/cache/key"
+    sandboxed_fails "read through a planted link" sbx run --no-namespaces --policy "$T/run/p.json" -- cat "$WS/cache/key"
+    assert_not_contains "$OUT" "$mark"
+}
